@@ -1,0 +1,161 @@
+package dev.gatehouse;
+
+import dev.gatehouse.account.RegistrationRoutes;
+import dev.gatehouse.account.RegistrationService;
+import dev.gatehouse.account.UserStore;
+import dev.gatehouse.app.Apps;
+import dev.gatehouse.app.LocationRoutes;
+import dev.gatehouse.config.AppConfig;
+import dev.gatehouse.config.AppExportLoader;
+import dev.gatehouse.config.InvalidConfigException;
+import dev.gatehouse.config.ServerConfig;
+import dev.gatehouse.confirmation.ConfirmationRoutes;
+import dev.gatehouse.confirmation.ConfirmationService;
+import dev.gatehouse.db.Database;
+import dev.gatehouse.http.HttpServer;
+import dev.gatehouse.http.PublicUrl;
+import dev.gatehouse.mail.DevMailbox;
+import dev.gatehouse.mail.DevMailboxRoutes;
+import dev.gatehouse.mail.MailComposer;
+import dev.gatehouse.password.PasswordHasher;
+import dev.gatehouse.reset.ResetRoutes;
+import dev.gatehouse.reset.ResetService;
+import dev.gatehouse.session.SessionRoutes;
+import dev.gatehouse.session.SessionService;
+import dev.gatehouse.session.SessionStore;
+import dev.gatehouse.session.SessionTokens;
+import dev.gatehouse.session.SigningKeys;
+import dev.gatehouse.token.Ids;
+import dev.gatehouse.token.UserTokens;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Gatehouse server, and the composition root: every service is built and wired here by
+ * hand, in dependency order. Start one with {@link #start(ServerConfig)}; close it to stop.
+ * Thread-safe.
+ */
+public final class Gatehouse implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Gatehouse.class);
+
+    private final Database database;
+    private final HttpServer http;
+    private final PublicUrl publicUrl;
+    private final Apps apps;
+
+    private Gatehouse(Database database, HttpServer http, PublicUrl publicUrl, Apps apps) {
+        this.database = database;
+        this.http = http;
+        this.publicUrl = publicUrl;
+        this.apps = apps;
+    }
+
+    /** Starts a server with the system clock and a strong random source. */
+    public static Gatehouse start(ServerConfig config) {
+        return start(config, Clock.systemUTC(), new SecureRandom());
+    }
+
+    /**
+     * Starts a server with the given clock and random source (tests move the clock to expire
+     * tokens). Refuses to start, listing every problem, when the configuration is invalid.
+     */
+    public static Gatehouse start(ServerConfig config, Clock clock, SecureRandom random) {
+        Apps apps = new Apps(loadApps(config));
+        Database database = Database.sqlite(config.dataDir());
+        try {
+            Ids ids = new Ids(clock, random);
+            PublicUrl publicUrl = new PublicUrl();
+            UserStore users = new UserStore();
+            SessionStore sessionStore = new SessionStore();
+            UserTokens userTokens = new UserTokens(clock, ids, config.userTokenTtl());
+            PasswordHasher hasher = new PasswordHasher(config.hashing(), random);
+            DevMailbox mailbox = new DevMailbox(database, clock, ids);
+            MailComposer composer = new MailComposer(publicUrl, config.userTokenTtl());
+            SigningKeys keys = SigningKeys.loadOrCreate(database, clock, ids, random);
+            SessionTokens sessionTokens = new SessionTokens(keys, clock, config.accessTokenTtl(), config.refreshTokenTtl());
+            SessionService sessions = new SessionService(database, users, sessionStore, sessionTokens, hasher, apps, ids, clock);
+
+            HttpServer http = new HttpServer(config.maxRequestBytes(), publicUrl, ids);
+            new LocationRoutes(apps, publicUrl).register(http.javalin());
+            new RegistrationRoutes(apps, new RegistrationService(database, users, userTokens, hasher, mailbox, composer, ids, clock))
+                    .register(http.javalin());
+            new ConfirmationRoutes(apps, new ConfirmationService(database, users, userTokens, mailbox, composer, clock))
+                    .register(http.javalin());
+            new ResetRoutes(apps, new ResetService(database, users, userTokens, sessionStore, hasher, mailbox, composer, clock))
+                    .register(http.javalin());
+            new SessionRoutes(apps, sessions, keys).register(http.javalin());
+            new DevMailboxRoutes(apps, mailbox, config.devMailboxRemote()).register(http.javalin());
+
+            int port = http.start(config.host(), config.port());
+            publicUrl.set(config.publicUrl() != null ? config.publicUrl() : "http://localhost:" + port);
+            Gatehouse server = new Gatehouse(database, http, publicUrl, apps);
+            server.logStartup(config);
+            return server;
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    private static List<AppConfig> loadApps(ServerConfig config) {
+        List<String> problems = new ArrayList<>(config.problems());
+        List<AppConfig> loaded = new ArrayList<>();
+        if (config.appDirs().isEmpty()) {
+            loaded.add(AppExportLoader.defaultApp());
+        }
+        AppExportLoader loader = new AppExportLoader();
+        Map<String, Path> seen = new HashMap<>();
+        for (Path dir : config.appDirs()) {
+            AppConfig app = loader.load(dir, problems);
+            if (app == null) {
+                continue;
+            }
+            Path earlier = seen.putIfAbsent(app.clientAppId(), dir);
+            if (earlier != null) {
+                problems.add(dir + ": client app id '" + app.clientAppId() + "' is already used by " + earlier);
+            } else {
+                loaded.add(app);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigException(problems);
+        }
+        return loaded;
+    }
+
+    private void logStartup(ServerConfig config) {
+        log.info("Gatehouse listening on {} (data in {})", publicUrl.get(), config.dataDir().toAbsolutePath());
+        for (AppConfig app : apps.all()) {
+            log.info("app '{}': {}/api/client/v2.0/app/{}", app.name(), publicUrl.get(), app.clientAppId());
+        }
+        log.warn("no SMTP server configured: emails go to the dev mailbox ({}/dev/mailbox/<app>?email=...); "
+                + "do not use this mode in production", publicUrl.get());
+    }
+
+    /** The bound port. */
+    public int port() {
+        return http.port();
+    }
+
+    /** The public URL, without a trailing slash. */
+    public String url() {
+        return publicUrl.get();
+    }
+
+    public Apps apps() {
+        return apps;
+    }
+
+    @Override
+    public void close() {
+        http.stop();
+        database.close();
+    }
+}

@@ -1,0 +1,49 @@
+package dev.gatehouse.app;
+
+import dev.gatehouse.config.AppConfig;
+import dev.gatehouse.config.ProviderConfig;
+import dev.gatehouse.http.ApiException;
+import dev.gatehouse.http.ErrorCode;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The apps this server hosts, by client app id. Immutable, thread-safe. */
+public final class Apps {
+    private final Map<String, AppConfig> byClientAppId;
+
+    public Apps(List<AppConfig> apps) {
+        Map<String, AppConfig> map = new LinkedHashMap<>();
+        apps.forEach(app -> map.put(app.clientAppId(), app));
+        this.byClientAppId = java.util.Collections.unmodifiableMap(map);
+    }
+
+    public Collection<AppConfig> all() {
+        return byClientAppId.values();
+    }
+
+    public Optional<AppConfig> find(String clientAppId) {
+        return Optional.ofNullable(byClientAppId.get(clientAppId));
+    }
+
+    /** The app, or 404 {@code AppNotFound}. */
+    public AppConfig require(String clientAppId) {
+        AppConfig app = byClientAppId.get(clientAppId);
+        if (app == null) {
+            String shown = clientAppId.length() > 64 ? clientAppId.substring(0, 64) + "..." : clientAppId;
+            throw new ApiException(ErrorCode.AppNotFound, "cannot find app using Client App ID '" + shown + "'");
+        }
+        return app;
+    }
+
+    /** The app's enabled local-userpass provider, or 404 {@code AuthProviderNotFound}. */
+    public static ProviderConfig userpass(AppConfig app) {
+        ProviderConfig provider = app.userpass();
+        if (provider == null || provider.disabled()) {
+            throw new ApiException(ErrorCode.AuthProviderNotFound, "authentication via 'local-userpass' is unsupported");
+        }
+        return provider;
+    }
+}

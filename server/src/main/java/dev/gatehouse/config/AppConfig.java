@@ -1,0 +1,40 @@
+package dev.gatehouse.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One app hosted by the server, as read from an App Services export or built as the default app.
+ *
+ * @param clientAppId the id in client URLs, such as {@code myapp-abcde}
+ * @param appObjectId the app's internal ObjectId (24 hex), used as the token domain id
+ * @param name display name
+ * @param deploymentModel reported by the location route
+ * @param location reported by the location route
+ * @param allowedRequestOrigins CORS allow-list from the export; empty allows every origin
+ * @param userpass the {@code local-userpass} provider, or null when the app has none
+ * @param functions the export's functions by name
+ * @param directory the export directory, or null for the default app
+ */
+public record AppConfig(
+        String clientAppId,
+        String appObjectId,
+        String name,
+        String deploymentModel,
+        String location,
+        List<String> allowedRequestOrigins,
+        ProviderConfig userpass,
+        Map<String, FunctionSource> functions,
+        Path directory) {
+
+    public AppConfig {
+        allowedRequestOrigins = List.copyOf(allowedRequestOrigins);
+        functions = Map.copyOf(functions);
+    }
+
+    /** The id of the app's local-userpass provider, stable for the app (profile {@code provider_id}). */
+    public String userpassProviderId() {
+        return AppExportLoader.derivedObjectId(appObjectId + "/local-userpass");
+    }
+}

@@ -1,0 +1,95 @@
+package dev.gatehouse.config;
+
+import dev.gatehouse.password.HashParameters;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Server-wide settings, immutable, validated once at start-up. Each has a flag and an environment
+ * variable (see {@code dev.gatehouse.Main} and docs/configuration.md).
+ *
+ * @param host interface to bind
+ * @param port TCP port; 0 picks a free one
+ * @param publicUrl externally reachable origin, or null for {@code http://localhost:<port>}
+ * @param dataDir where the embedded database lives
+ * @param appDirs App Services export directories; empty starts the default app
+ * @param accessTokenTtl access token lifetime (App Services: 30 minutes)
+ * @param refreshTokenTtl refresh token lifetime (App Services default: 60 days)
+ * @param userTokenTtl confirmation and reset token lifetime (App Services: 30 minutes)
+ * @param hashing Argon2id parameters for new password hashes
+ * @param maxRequestBytes largest request body accepted
+ * @param devMailboxRemote serve the dev mailbox to non-loopback clients too
+ */
+public record ServerConfig(
+        String host,
+        int port,
+        String publicUrl,
+        Path dataDir,
+        List<Path> appDirs,
+        Duration accessTokenTtl,
+        Duration refreshTokenTtl,
+        Duration userTokenTtl,
+        HashParameters hashing,
+        long maxRequestBytes,
+        boolean devMailboxRemote) {
+
+    public ServerConfig {
+        Objects.requireNonNull(host);
+        Objects.requireNonNull(dataDir);
+        appDirs = List.copyOf(appDirs);
+        Objects.requireNonNull(accessTokenTtl);
+        Objects.requireNonNull(refreshTokenTtl);
+        Objects.requireNonNull(userTokenTtl);
+        Objects.requireNonNull(hashing);
+    }
+
+    /** The defaults, with the data directory given. */
+    public static ServerConfig defaults(Path dataDir) {
+        return new ServerConfig("127.0.0.1", 8080, null, dataDir, List.of(),
+                Duration.ofMinutes(30), Duration.ofDays(60), Duration.ofMinutes(30),
+                HashParameters.OWASP, 64 * 1024, false);
+    }
+
+    public ServerConfig withPort(int newPort) {
+        return new ServerConfig(host, newPort, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote);
+    }
+
+    public ServerConfig withAppDirs(List<Path> dirs) {
+        return new ServerConfig(host, port, publicUrl, dataDir, dirs, accessTokenTtl, refreshTokenTtl,
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote);
+    }
+
+    public ServerConfig withHashing(HashParameters newHashing) {
+        return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
+                userTokenTtl, newHashing, maxRequestBytes, devMailboxRemote);
+    }
+
+    /** Every problem with these settings, so that start-up can report them together. */
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>(hashing.problems());
+        if (port < 0 || port > 65_535) {
+            problems.add("port must be between 0 and 65535, got " + port);
+        }
+        if (publicUrl != null && !Urls.isHttpUrl(publicUrl)) {
+            problems.add("public URL must be an absolute http(s) URL, got '" + publicUrl + "'");
+        }
+        if (accessTokenTtl.compareTo(Duration.ofMinutes(1)) < 0 || accessTokenTtl.compareTo(Duration.ofDays(1)) > 0) {
+            problems.add("access token lifetime must be between 1 minute and 1 day, got " + accessTokenTtl);
+        }
+        // App Services allowed 30 minutes to 5 years (docs: users/sessions).
+        if (refreshTokenTtl.compareTo(Duration.ofMinutes(30)) < 0 || refreshTokenTtl.compareTo(Duration.ofDays(5 * 366)) > 0) {
+            problems.add("refresh token lifetime must be between 30 minutes and 5 years, got " + refreshTokenTtl);
+        }
+        if (userTokenTtl.compareTo(Duration.ofMinutes(1)) < 0 || userTokenTtl.compareTo(Duration.ofDays(7)) > 0) {
+            problems.add("confirmation/reset token lifetime must be between 1 minute and 7 days, got " + userTokenTtl);
+        }
+        if (maxRequestBytes < 1024) {
+            problems.add("max request size must be at least 1024 bytes, got " + maxRequestBytes);
+        }
+        return problems;
+    }
+}

@@ -1,0 +1,93 @@
+package dev.gatehouse.confirmation;
+
+import dev.gatehouse.account.Emails;
+import dev.gatehouse.account.User;
+import dev.gatehouse.account.UserStore;
+import dev.gatehouse.app.Apps;
+import dev.gatehouse.config.AppConfig;
+import dev.gatehouse.config.ProviderConfig;
+import dev.gatehouse.db.Database;
+import dev.gatehouse.http.ApiException;
+import dev.gatehouse.http.ErrorCode;
+import dev.gatehouse.mail.MailComposer;
+import dev.gatehouse.mail.Mailer;
+import dev.gatehouse.token.IssuedToken;
+import dev.gatehouse.token.Purpose;
+import dev.gatehouse.token.UserTokens;
+import java.time.Clock;
+
+/**
+ * Confirming pending users: by token (from the email link), by re-sending the email, or by
+ * re-running the confirmation function (refused until function modes exist). Thread-safe.
+ */
+public final class ConfirmationService {
+    private final Database database;
+    private final UserStore users;
+    private final UserTokens tokens;
+    private final Mailer mailer;
+    private final MailComposer composer;
+    private final Clock clock;
+
+    public ConfirmationService(Database database, UserStore users, UserTokens tokens, Mailer mailer,
+                               MailComposer composer, Clock clock) {
+        this.database = database;
+        this.users = users;
+        this.tokens = tokens;
+        this.mailer = mailer;
+        this.composer = composer;
+        this.clock = clock;
+    }
+
+    /** Confirms the token's user; the token and its siblings are used up. */
+    public void confirm(AppConfig app, String token, String tokenId) {
+        Apps.userpass(app);
+        database.useTransaction(h -> {
+            String userId = tokens.consume(h, token, tokenId, Purpose.CONFIRM);
+            // A token of another app is as good as unknown here; the rollback keeps it unused.
+            users.findById(h, userId).filter(u -> u.appId().equals(app.clientAppId()))
+                    .orElseThrow(() -> new ApiException(ErrorCode.UserpassTokenInvalid, "userpass token is expired or invalid"));
+            users.markConfirmed(h, userId, clock.instant());
+            tokens.revokeAll(h, userId, Purpose.CONFIRM);
+        });
+    }
+
+    /**
+     * Sends a new confirmation email. Earlier unexpired links stay valid, so two emails in flight
+     * both work (each once).
+     */
+    public void resend(AppConfig app, String email) {
+        ProviderConfig provider = Apps.userpass(app);
+        Emails.require(email, false);
+        database.useTransaction(h -> {
+            User user = pendingUser(h, app, email);
+            if (!provider.confirmsByEmail()) {
+                throw ApiException.badRequest("cannot send confirmation for " + email
+                        + ": the provider does not confirm users by email");
+            }
+            IssuedToken token = tokens.issue(h, user.id(), Purpose.CONFIRM);
+            mailer.enqueue(h, composer.confirmation(app, provider, email, token));
+        });
+    }
+
+    /** Re-runs the confirmation function for a pending user. */
+    public void retryCustomConfirmation(AppConfig app, String email) {
+        ProviderConfig provider = Apps.userpass(app);
+        Emails.require(email, false);
+        if (provider.autoConfirm()) {
+            throw ApiException.badRequest("cannot run confirmation for " + email + ": automatic confirmation is enabled");
+        }
+        database.useTransaction(h -> pendingUser(h, app, email));
+        // Function modes are refused at start-up until the function runtime lands, so a provider
+        // that gets here confirms by email.
+        throw ApiException.badRequest("cannot run confirmation for " + email + ": no confirmation function is configured");
+    }
+
+    private User pendingUser(org.jdbi.v3.core.Handle h, AppConfig app, String email) {
+        User user = users.findByEmail(h, app.clientAppId(), email)
+                .orElseThrow(() -> new ApiException(ErrorCode.UserNotFound, "user not found"));
+        if (user.confirmed()) {
+            throw new ApiException(ErrorCode.UserAlreadyConfirmed, "already confirmed");
+        }
+        return user;
+    }
+}

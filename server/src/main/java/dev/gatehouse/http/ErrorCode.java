@@ -1,0 +1,30 @@
+package dev.gatehouse.http;
+
+/**
+ * The closed set of error codes Gatehouse answers with. The names are the App Services
+ * {@code error_code} strings of the wire contract (spec section 6), so {@link #name()} is what goes on
+ * the wire; the few Gatehouse adds for its own situations (unknown route, unknown app, oversized
+ * body) are marked. Anything that is not one of these is a bug and becomes a 500.
+ */
+public enum ErrorCode {
+    AccountNameInUse,
+    InvalidPassword,
+    AuthError,
+    UserNotFound,
+    UserAlreadyConfirmed,
+    UserDisabled,
+    BadRequest,
+    UserpassTokenInvalid,
+    InvalidSession,
+    MissingAuthReq,
+    AuthProviderNotFound,
+    /** Gatehouse: no app with the client app id in the URL. */
+    AppNotFound,
+    /** Gatehouse: no route with this method and path. */
+    NotFound,
+    /** Gatehouse: request body larger than the configured limit. */
+    RequestTooLarge,
+    /** Gatehouse: the sender has to slow down. */
+    TooManyRequests,
+    InternalServerError
+}

@@ -1,0 +1,71 @@
+package dev.gatehouse.http;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single place where errors become HTTP responses. Every error body has the App Services shape
+ * {@code {"error", "error_code", "link"}} with {@code Content-Type: application/json} exactly
+ * (realm-core parses error bodies only under that exact header, spec T1). Unexpected exceptions are
+ * logged with a request id and answered with a fixed message: no exception text ever reaches a
+ * client.
+ */
+public final class ErrorResponses {
+    private static final Logger log = LoggerFactory.getLogger(ErrorResponses.class);
+
+    private ErrorResponses() {}
+
+    /** Exhaustive on purpose: a new code without a status does not compile. */
+    public static int status(ErrorCode code) {
+        return switch (code) {
+            case BadRequest, UserAlreadyConfirmed, UserpassTokenInvalid -> 400;
+            case InvalidPassword, AuthError, UserDisabled, InvalidSession, MissingAuthReq -> 401;
+            case UserNotFound, AuthProviderNotFound, AppNotFound, NotFound -> 404;
+            case AccountNameInUse -> 409;
+            case RequestTooLarge -> 413;
+            case TooManyRequests -> 429;
+            case InternalServerError -> 500;
+        };
+    }
+
+    /** Installs the exception handlers on a Javalin instance. */
+    public static void install(Javalin javalin) {
+        javalin.exception(ApiException.class, (e, ctx) -> write(ctx, e.code(), e.getMessage()));
+        javalin.exception(HttpResponseException.class, (e, ctx) -> write(ctx, fromFramework(e.getStatus()), frameworkMessage(e.getStatus())));
+        javalin.exception(Exception.class, (e, ctx) -> {
+            log.error("unhandled error, request {} {} co_id={}", ctx.method(), ctx.path(), RequestIds.of(ctx), e);
+            write(ctx, ErrorCode.InternalServerError, "internal server error");
+        });
+    }
+
+    /** Writes an error body; also used by handlers that answer an error without throwing. */
+    public static void write(Context ctx, ErrorCode code, String message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", message);
+        body.put("error_code", code.name());
+        body.put("link", PublicUrl.of(ctx) + "/logs?co_id=" + RequestIds.of(ctx));
+        Responses.json(ctx, status(code), body);
+    }
+
+    private static ErrorCode fromFramework(int status) {
+        return switch (status) {
+            case 404, 405 -> ErrorCode.NotFound;
+            case 413 -> ErrorCode.RequestTooLarge;
+            case 429 -> ErrorCode.TooManyRequests;
+            default -> status >= 500 ? ErrorCode.InternalServerError : ErrorCode.BadRequest;
+        };
+    }
+
+    private static String frameworkMessage(int status) {
+        return switch (status) {
+            case 404, 405 -> "no route matches this method and path";
+            case 413 -> "request body is too large";
+            default -> status >= 500 ? "internal server error" : "bad request";
+        };
+    }
+}

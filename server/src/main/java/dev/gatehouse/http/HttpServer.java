@@ -1,0 +1,47 @@
+package dev.gatehouse.http;
+
+import dev.gatehouse.token.Ids;
+import io.javalin.Javalin;
+
+/**
+ * The Javalin instance with Gatehouse's cross-cutting behaviour: request ids, the body limit,
+ * CORS, and the error mapping. Feature route classes register their routes on {@link #javalin()}
+ * before {@link #start}.
+ */
+public final class HttpServer {
+    private final Javalin javalin;
+
+    public HttpServer(long maxRequestBytes, PublicUrl publicUrl, Ids ids) {
+        this.javalin = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.useVirtualThreads = true;
+            config.http.maxRequestSize = maxRequestBytes;
+            config.router.ignoreTrailingSlashes = true;
+        });
+        javalin.before(ctx -> {
+            ctx.attribute(RequestIds.ATTRIBUTE, ids.objectId());
+            ctx.attribute(PublicUrl.ATTRIBUTE, publicUrl.orEmpty());
+            ctx.attribute(Requests.MAX_BYTES_ATTRIBUTE, maxRequestBytes);
+        });
+        Cors.install(javalin);
+        ErrorResponses.install(javalin);
+    }
+
+    public Javalin javalin() {
+        return javalin;
+    }
+
+    /** Binds and returns the port (useful when 0 asked for a free one). */
+    public int start(String host, int port) {
+        javalin.start(host, port);
+        return javalin.port();
+    }
+
+    public int port() {
+        return javalin.port();
+    }
+
+    public void stop() {
+        javalin.stop();
+    }
+}

@@ -1,0 +1,22 @@
+package dev.gatehouse.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Optional;
+
+/**
+ * A parsed JSON object request body. Unknown fields are ignored, as the SDKs send extras
+ * ({@code options}, {@code provider}, caller-supplied keys: spec section 4).
+ */
+public record JsonBody(JsonNode node) {
+
+    /** The field as a string, or empty when it is absent, null or not a string. */
+    public Optional<String> string(String field) {
+        JsonNode value = node.get(field);
+        return value != null && value.isTextual() ? Optional.of(value.asText()) : Optional.empty();
+    }
+
+    /** The field as a JSON node, or empty when absent. */
+    public Optional<JsonNode> field(String field) {
+        return Optional.ofNullable(node.get(field)).filter(n -> !n.isNull());
+    }
+}

@@ -1,0 +1,55 @@
+package dev.gatehouse.http;
+
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Optional;
+
+/** Reading requests: bounded JSON bodies and bearer tokens. */
+public final class Requests {
+    /** Route prefix of the client API. */
+    public static final String CLIENT = "/api/client/v2.0";
+    /** Route prefix of one app's client API; {@code {app}} is the client app id. */
+    public static final String APP = CLIENT + "/app/{app}";
+    /** Route prefix of the local-userpass provider; {@code {provider}} must name it. */
+    public static final String USERPASS = APP + "/auth/providers/{provider}";
+
+    static final String MAX_BYTES_ATTRIBUTE = "gatehouse.maxRequestBytes";
+
+    private Requests() {}
+
+    /**
+     * The request body as a JSON object. Reads at most the configured limit, whatever the
+     * {@code Content-Length} claims, and answers 413 beyond it.
+     */
+    public static JsonBody json(Context ctx) {
+        long max = ctx.attribute(MAX_BYTES_ATTRIBUTE) instanceof Long l ? l : 64 * 1024;
+        byte[] body;
+        try (InputStream in = ctx.req().getInputStream()) {
+            body = in.readNBytes((int) max + 1);
+        } catch (IOException e) {
+            throw ApiException.badRequest("request body could not be read");
+        } catch (UncheckedIOException e) {
+            throw ApiException.badRequest("request body could not be read");
+        }
+        if (body.length > max) {
+            throw new ApiException(ErrorCode.RequestTooLarge, "request body is larger than " + max + " bytes");
+        }
+        return Json.requestObject(body);
+    }
+
+    /** The token of an {@code Authorization: Bearer} header, if any. */
+    public static Optional<String> bearer(Context ctx) {
+        String header = ctx.header("Authorization");
+        if (header == null || header.length() < 8 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return Optional.empty();
+        }
+        return Optional.of(header.substring(7).trim()).filter(t -> !t.isEmpty());
+    }
+
+    /** The bearer token, or 401 {@code MissingAuthReq}. */
+    public static String requireBearer(Context ctx) {
+        return bearer(ctx).orElseThrow(() -> new ApiException(ErrorCode.MissingAuthReq, "must authenticate first"));
+    }
+}

@@ -1,0 +1,79 @@
+package dev.gatehouse.password;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+import org.bouncycastle.crypto.params.Argon2Parameters;
+
+/**
+ * Argon2id password hashing in PHC string form ({@code $argon2id$v=19$m=..,t=..,p=..$salt$hash}),
+ * through Bouncy Castle. Verification reads the parameters from the stored string, so hashes made
+ * with older parameters keep working. Thread-safe.
+ */
+public final class PasswordHasher {
+    private static final Pattern PHC = Pattern.compile(
+            "\\$argon2id\\$v=19\\$m=(\\d{1,7}),t=(\\d{1,3}),p=(\\d{1,2})\\$([A-Za-z0-9+/]+)\\$([A-Za-z0-9+/]+)");
+    private static final int SALT_BYTES = 16;
+    private static final int HASH_BYTES = 32;
+    private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
+    private static final Base64.Decoder B64_DECODE = Base64.getDecoder();
+
+    private final HashParameters parameters;
+    private final SecureRandom random;
+    /** Verified against when a login names no user, so that unknown users cost as much as known ones. */
+    private final String decoyHash;
+
+    public PasswordHasher(HashParameters parameters, SecureRandom random) {
+        this.parameters = parameters;
+        this.random = random;
+        byte[] decoy = new byte[24];
+        random.nextBytes(decoy);
+        this.decoyHash = hash(B64.encodeToString(decoy));
+    }
+
+    public String hash(String password) {
+        byte[] salt = new byte[SALT_BYTES];
+        random.nextBytes(salt);
+        byte[] out = derive(password, salt, parameters, HASH_BYTES);
+        return "$argon2id$v=19$m=" + parameters.memoryKib() + ",t=" + parameters.iterations() + ",p="
+                + parameters.parallelism() + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(out);
+    }
+
+    /** Constant-time check of {@code password} against a stored PHC string; false for malformed ones. */
+    public boolean verify(String password, String phc) {
+        Matcher m = PHC.matcher(phc);
+        if (!m.matches()) {
+            return false;
+        }
+        HashParameters stored = new HashParameters(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
+                Integer.parseInt(m.group(3)));
+        byte[] salt = B64_DECODE.decode(m.group(4));
+        byte[] expected = B64_DECODE.decode(m.group(5));
+        return MessageDigest.isEqual(expected, derive(password, salt, stored, expected.length));
+    }
+
+    /** Spends the time of one verification and fails: the path for logins that name no user. */
+    public boolean verifyDecoy(String password) {
+        verify(password, decoyHash);
+        return false;
+    }
+
+    private static byte[] derive(String password, byte[] salt, HashParameters p, int length) {
+        Argon2Parameters params = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+                .withVersion(Argon2Parameters.ARGON2_VERSION_13)
+                .withMemoryAsKB(p.memoryKib())
+                .withIterations(p.iterations())
+                .withParallelism(p.parallelism())
+                .withSalt(salt)
+                .build();
+        Argon2BytesGenerator generator = new Argon2BytesGenerator();
+        generator.init(params);
+        byte[] out = new byte[length];
+        generator.generateBytes(password.getBytes(StandardCharsets.UTF_8), out);
+        return out;
+    }
+}

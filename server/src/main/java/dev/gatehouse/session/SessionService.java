@@ -1,0 +1,146 @@
+package dev.gatehouse.session;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import dev.gatehouse.account.User;
+import dev.gatehouse.account.UserStore;
+import dev.gatehouse.app.Apps;
+import dev.gatehouse.config.AppConfig;
+import dev.gatehouse.db.Database;
+import dev.gatehouse.http.ApiException;
+import dev.gatehouse.http.ErrorCode;
+import dev.gatehouse.password.PasswordHasher;
+import dev.gatehouse.token.Digests;
+import dev.gatehouse.token.Ids;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Login, refresh, logout and access-token authentication. A session row backs every refresh token,
+ * so logout, delete and password reset revoke server-side; access tokens are checked against their
+ * session too, so a revoked session stops working at once rather than when its access token expires.
+ * Thread-safe.
+ */
+public final class SessionService {
+    static final String UNAUTHORIZED = "unauthorized";
+
+    private final Database database;
+    private final UserStore users;
+    private final SessionStore sessions;
+    private final SessionTokens tokens;
+    private final PasswordHasher hasher;
+    private final Apps apps;
+    private final Ids ids;
+    private final Clock clock;
+
+    public SessionService(Database database, UserStore users, SessionStore sessions, SessionTokens tokens,
+                          PasswordHasher hasher, Apps apps, Ids ids, Clock clock) {
+        this.database = database;
+        this.users = users;
+        this.sessions = sessions;
+        this.tokens = tokens;
+        this.hasher = hasher;
+        this.apps = apps;
+        this.ids = ids;
+        this.clock = clock;
+    }
+
+    /**
+     * Checks the password and opens a session. Unknown users, wrong passwords and pending users all
+     * pay one Argon2id verification, so timing does not tell them apart; only a pending user whose
+     * password is right learns that confirmation is required, as in App Services.
+     */
+    public LoginResult login(AppConfig app, String username, String password, String requestedDeviceId) {
+        Apps.userpass(app);
+        if (username == null || password == null) {
+            throw new ApiException(ErrorCode.InvalidPassword, UNAUTHORIZED);
+        }
+        Optional<User> found = database.withHandle(h -> users.findByEmail(h, app.clientAppId(), username));
+        boolean passwordOk = found.isPresent()
+                ? hasher.verify(password, found.get().passwordHash())
+                : hasher.verifyDecoy(password);
+        if (!passwordOk) {
+            throw new ApiException(ErrorCode.InvalidPassword, UNAUTHORIZED);
+        }
+        User user = found.get();
+        if (!user.confirmed()) {
+            throw new ApiException(ErrorCode.AuthError, "confirmation required");
+        }
+        if (user.disabled()) {
+            throw new ApiException(ErrorCode.UserDisabled, "user disabled");
+        }
+        String deviceId = Ids.isObjectId(requestedDeviceId) && !Ids.ZERO_OBJECT_ID.equals(requestedDeviceId)
+                ? requestedDeviceId : ids.objectId();
+        String sessionId = ids.objectId();
+        Instant now = clock.instant();
+        Instant expires = now.plus(tokens.refreshTtl());
+        String refresh = tokens.refresh(app, user, sessionId, deviceId, expires);
+        database.useTransaction(h -> {
+            sessions.insert(h, new Session(sessionId, user.id(), deviceId, Digests.sha256(refresh), now, expires, false));
+            users.recordLogin(h, user.id(), now);
+        });
+        return new LoginResult(tokens.access(app, user, sessionId, deviceId), refresh, user.id(), deviceId);
+    }
+
+    /**
+     * A new access token for a valid refresh token, else 401 {@code InvalidSession}.
+     *
+     * @param requiredAppId the client app id of an app-scoped route, or null
+     */
+    public String refresh(String refreshToken, String requiredAppId) {
+        ActiveSession active = activeSession(refreshToken)
+                .filter(a -> requiredAppId == null || a.app().clientAppId().equals(requiredAppId))
+                .orElseThrow(() -> new ApiException(ErrorCode.InvalidSession, "invalid session"));
+        return tokens.access(active.app(), active.user(), active.session().id(), active.session().deviceId());
+    }
+
+    /**
+     * Revokes the refresh token's session. Succeeds whatever the token: realm-web logs out after
+     * deleting a user, with the refresh token of a session that no longer exists (spec 13).
+     */
+    public void logout(String refreshToken) {
+        activeSession(refreshToken).ifPresent(active ->
+                database.useTransaction(h -> sessions.revoke(h, active.session().id(), clock.instant())));
+    }
+
+    /** The caller of an access-token request, else 401 {@code InvalidSession}. */
+    public Principal authenticate(String accessToken) {
+        JWTClaimsSet claims = tokens.verify(accessToken, SessionTokens.ACCESS).orElseThrow(ApiException::invalidSession);
+        String sessionId = claims.getIssuer();
+        return database.withHandle(h -> {
+            Session session = sessions.find(h, sessionId)
+                    .filter(s -> !s.revoked() && s.userId().equals(claims.getSubject()))
+                    .orElseThrow(ApiException::invalidSession);
+            User user = users.findById(h, session.userId()).filter(u -> !u.disabled())
+                    .orElseThrow(ApiException::invalidSession);
+            AppConfig app = apps.find(user.appId()).orElseThrow(ApiException::invalidSession);
+            return new Principal(app, user, session.id());
+        });
+    }
+
+    /** Deletes the caller's user; its sessions and tokens go with it. */
+    public void deleteUser(Principal principal) {
+        database.useTransaction(h -> users.delete(h, principal.user().id()));
+    }
+
+    private Optional<ActiveSession> activeSession(String refreshToken) {
+        Optional<JWTClaimsSet> claims = tokens.verify(refreshToken, SessionTokens.REFRESH);
+        if (claims.isEmpty()) {
+            return Optional.empty();
+        }
+        String sessionId;
+        try {
+            sessionId = claims.get().getStringClaim("baas_id");
+        } catch (ParseException e) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        return database.withHandle(h -> sessions.find(h, sessionId == null ? "" : sessionId)
+                .filter(s -> !s.revoked() && now.isBefore(s.expiresAt()) && Digests.matches(s.refreshHash(), refreshToken))
+                .flatMap(s -> users.findById(h, s.userId()).filter(u -> !u.disabled())
+                        .flatMap(u -> apps.find(u.appId()).map(app -> new ActiveSession(app, u, s)))));
+    }
+
+    private record ActiveSession(AppConfig app, User user, Session session) {}
+}

@@ -1,0 +1,125 @@
+package dev.gatehouse.session;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.gatehouse.account.User;
+import dev.gatehouse.config.AppConfig;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Issues and verifies the access and refresh JWTs, with the claims App Services put in them (spec
+ * 5.2): integer {@code exp} and {@code iat} in both (realm-core aborts on anything else), {@code sub},
+ * {@code baas_device_id}, {@code user_data}, and the session id as the access token's {@code iss} and
+ * the refresh token's {@code baas_id}. Verification pins ES256 and the key id. Thread-safe.
+ */
+public final class SessionTokens {
+    static final String ACCESS = "access";
+    static final String REFRESH = "refresh";
+
+    private final SigningKeys keys;
+    private final Clock clock;
+    private final Duration accessTtl;
+    private final Duration refreshTtl;
+
+    public SessionTokens(SigningKeys keys, Clock clock, Duration accessTtl, Duration refreshTtl) {
+        this.keys = keys;
+        this.clock = clock;
+        this.accessTtl = accessTtl;
+        this.refreshTtl = refreshTtl;
+    }
+
+    Duration refreshTtl() {
+        return refreshTtl;
+    }
+
+    String access(AppConfig app, User user, String sessionId, String deviceId) {
+        Instant now = clock.instant();
+        JWTClaimsSet claims = common(app, user, deviceId, now, now.plus(accessTtl))
+                .issuer(sessionId)
+                .claim("typ", ACCESS)
+                .claim("user_data", Map.of())
+                .build();
+        return sign(claims);
+    }
+
+    String refresh(AppConfig app, User user, String sessionId, String deviceId, Instant expiresAt) {
+        Map<String, Object> identity = new LinkedHashMap<>();
+        identity.put("id", user.identityId());
+        identity.put("provider_type", "local-userpass");
+        identity.put("provider_id", app.userpassProviderId());
+        JWTClaimsSet claims = common(app, user, deviceId, clock.instant(), expiresAt)
+                .claim("baas_id", sessionId)
+                .claim("stitch_id", sessionId)
+                .claim("baas_identity", identity)
+                .claim("stitch_ident", identity)
+                .claim("baas_data", null)
+                .claim("stitch_data", null)
+                .claim("typ", REFRESH)
+                .serializeNullClaims(true)
+                .build();
+        return sign(claims);
+    }
+
+    private static JWTClaimsSet.Builder common(AppConfig app, User user, String deviceId, Instant issued, Instant expires) {
+        return new JWTClaimsSet.Builder()
+                .subject(user.id())
+                .issueTime(Date.from(issued))
+                .expirationTime(Date.from(expires))
+                .claim("baas_device_id", deviceId)
+                .claim("stitch_devId", deviceId)
+                .claim("baas_domain_id", app.appObjectId())
+                .claim("stitch_domainId", app.appObjectId());
+    }
+
+    private String sign(JWTClaimsSet claims) {
+        JWSHeader header = new JWSHeader.Builder(SigningKeys.ALGORITHM)
+                .keyID(keys.activeKeyId())
+                .type(JOSEObjectType.JWT)
+                .build();
+        SignedJWT jwt = new SignedJWT(header, claims);
+        try {
+            jwt.sign(keys.signer());
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot sign a token", e);
+        }
+        return jwt.serialize();
+    }
+
+    /**
+     * The claims of a token that is well-formed, signed by one of our keys with ES256, of the
+     * expected {@code typ}, and not expired; empty otherwise. Never throws on bad input.
+     */
+    Optional<JWTClaimsSet> verify(String token, String expectedType) {
+        try {
+            SignedJWT jwt = SignedJWT.parse(token);
+            if (!SigningKeys.ALGORITHM.equals(jwt.getHeader().getAlgorithm())) {
+                return Optional.empty();
+            }
+            Optional<JWSVerifier> verifier = keys.verifier(jwt.getHeader().getKeyID());
+            if (verifier.isEmpty() || !jwt.verify(verifier.get())) {
+                return Optional.empty();
+            }
+            JWTClaimsSet claims = jwt.getJWTClaimsSet();
+            Date expires = claims.getExpirationTime();
+            if (expires == null || !clock.instant().isBefore(expires.toInstant())
+                    || !expectedType.equals(claims.getStringClaim("typ")) || claims.getSubject() == null) {
+                return Optional.empty();
+            }
+            return Optional.of(claims);
+        } catch (ParseException | JOSEException | RuntimeException e) {
+            // Garbage tokens are an expected input, not an error: the caller answers 401.
+            return Optional.empty();
+        }
+    }
+}

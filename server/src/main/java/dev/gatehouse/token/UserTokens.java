@@ -1,0 +1,96 @@
+package dev.gatehouse.token;
+
+import dev.gatehouse.http.ApiException;
+import dev.gatehouse.http.ErrorCode;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Confirmation and reset tokens: issued as (token, tokenId), stored as a SHA-256 digest, valid for
+ * a set time, usable once. Several unexpired tokens of a user may be valid at once (a resend does
+ * not invalidate the email already in flight). Thread-safe.
+ */
+public final class UserTokens {
+    static final String INVALID_DATA = "invalid token data";
+    static final String EXPIRED_OR_INVALID = "userpass token is expired or invalid";
+
+    private final Clock clock;
+    private final Ids ids;
+    private final Duration ttl;
+
+    public UserTokens(Clock clock, Ids ids, Duration ttl) {
+        this.clock = clock;
+        this.ids = ids;
+        this.ttl = ttl;
+    }
+
+    public IssuedToken issue(Handle h, String userId, Purpose purpose) {
+        IssuedToken issued = new IssuedToken(ids.userToken(), ids.objectId());
+        Instant now = clock.instant();
+        h.createUpdate("INSERT INTO user_tokens (token_id, user_id, purpose, token_hash, created_at, expires_at) "
+                        + "VALUES (:tokenId, :userId, :purpose, :hash, :now, :expires)")
+                .bind("tokenId", issued.tokenId())
+                .bind("userId", userId)
+                .bind("purpose", purpose.column())
+                .bind("hash", Digests.sha256(issued.token()))
+                .bind("now", now.toEpochMilli())
+                .bind("expires", now.plus(ttl).toEpochMilli())
+                .execute();
+        return issued;
+    }
+
+    /**
+     * Uses up a token and returns its user's id. A tokenId that is not an ObjectId is
+     * {@code invalid token data} (400 BadRequest); a well-formed pair that is unknown, expired,
+     * used or for the other purpose is {@code userpass token is expired or invalid}.
+     */
+    public String consume(Handle h, String token, String tokenId, Purpose purpose) {
+        String userId = check(h, token, tokenId, purpose);
+        // The conditional update is what makes the token single-use under concurrency: of two
+        // transactions that both read it unused, only one changes the row.
+        int used = h.createUpdate("UPDATE user_tokens SET used_at = :now WHERE token_id = :tokenId AND used_at IS NULL")
+                .bind("now", clock.instant().toEpochMilli())
+                .bind("tokenId", tokenId)
+                .execute();
+        if (used != 1) {
+            throw invalid();
+        }
+        return userId;
+    }
+
+    /**
+     * Checks a token without using it up and returns its user's id, with the same errors as
+     * {@link #consume}; lets a caller refuse a bad token before it does expensive work.
+     */
+    public String check(Handle h, String token, String tokenId, Purpose purpose) {
+        if (!Ids.isObjectId(tokenId) || token == null || token.isEmpty()) {
+            throw ApiException.badRequest(INVALID_DATA);
+        }
+        long now = clock.instant().toEpochMilli();
+        var row = h.createQuery("SELECT user_id, token_hash FROM user_tokens "
+                        + "WHERE token_id = :tokenId AND purpose = :purpose AND used_at IS NULL AND expires_at > :now")
+                .bind("tokenId", tokenId)
+                .bind("purpose", purpose.column())
+                .bind("now", now)
+                .map((rs, ctx) -> new String[] {rs.getString("user_id"), rs.getString("token_hash")})
+                .findOne();
+        if (row.isEmpty() || !Digests.matches(row.get()[1], token)) {
+            throw invalid();
+        }
+        return row.get()[0];
+    }
+
+    /** Removes a user's tokens of one purpose, once they have served it. */
+    public void revokeAll(Handle h, String userId, Purpose purpose) {
+        h.createUpdate("DELETE FROM user_tokens WHERE user_id = :userId AND purpose = :purpose")
+                .bind("userId", userId)
+                .bind("purpose", purpose.column())
+                .execute();
+    }
+
+    private static ApiException invalid() {
+        return new ApiException(ErrorCode.UserpassTokenInvalid, EXPIRED_OR_INVALID);
+    }
+}
