@@ -49,12 +49,14 @@ public final class Gatehouse implements AutoCloseable {
     private final HttpServer http;
     private final PublicUrl publicUrl;
     private final Apps apps;
+    private final PasswordHasher hasher;
 
-    private Gatehouse(Database database, HttpServer http, PublicUrl publicUrl, Apps apps) {
+    private Gatehouse(Database database, HttpServer http, PublicUrl publicUrl, Apps apps, PasswordHasher hasher) {
         this.database = database;
         this.http = http;
         this.publicUrl = publicUrl;
         this.apps = apps;
+        this.hasher = hasher;
     }
 
     /** Starts a server with the system clock and a strong random source. */
@@ -95,7 +97,7 @@ public final class Gatehouse implements AutoCloseable {
 
             int port = http.start(config.host(), config.port());
             publicUrl.set(config.publicUrl() != null ? config.publicUrl() : "http://localhost:" + port);
-            Gatehouse server = new Gatehouse(database, http, publicUrl, apps);
+            Gatehouse server = new Gatehouse(database, http, publicUrl, apps, hasher);
             server.logStartup(config);
             return server;
         } catch (RuntimeException e) {
@@ -151,6 +153,11 @@ public final class Gatehouse implements AutoCloseable {
 
     public Apps apps() {
         return apps;
+    }
+
+    /** Argon2id verifications run so far (every login pays exactly one, known user or not). */
+    public long passwordVerifications() {
+        return hasher.verifications();
     }
 
     @Override

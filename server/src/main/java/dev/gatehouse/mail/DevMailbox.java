@@ -51,7 +51,7 @@ public final class DevMailbox implements Mailer {
     public List<Map<String, Object>> latest(String appId, String recipient, int limit) {
         return database.withHandle(h -> h.createQuery(
                         "SELECT id, recipient, kind, subject, body_text, link, created_at FROM dev_mail "
-                                + "WHERE app_id = :appId AND recipient = :to ORDER BY created_at DESC, id DESC LIMIT :limit")
+                                + "WHERE app_id = :appId AND recipient = :to ORDER BY seq DESC LIMIT :limit")
                 .bind("appId", appId)
                 .bind("to", recipient)
                 .bind("limit", limit)

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
@@ -26,6 +27,7 @@ public final class PasswordHasher {
     private final SecureRandom random;
     /** Verified against when a login names no user, so that unknown users cost as much as known ones. */
     private final String decoyHash;
+    private final AtomicLong verifications = new AtomicLong();
 
     public PasswordHasher(HashParameters parameters, SecureRandom random) {
         this.parameters = parameters;
@@ -47,8 +49,10 @@ public final class PasswordHasher {
     public boolean verify(String password, String phc) {
         Matcher m = PHC.matcher(phc);
         if (!m.matches()) {
+            verifyDecoy(password);
             return false;
         }
+        verifications.incrementAndGet();
         HashParameters stored = new HashParameters(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
                 Integer.parseInt(m.group(3)));
         byte[] salt = B64_DECODE.decode(m.group(4));
@@ -60,6 +64,11 @@ public final class PasswordHasher {
     public boolean verifyDecoy(String password) {
         verify(password, decoyHash);
         return false;
+    }
+
+    /** How many Argon2id verifications ran: tests use it to prove every login path pays one. */
+    public long verifications() {
+        return verifications.get();
     }
 
     private static byte[] derive(String password, byte[] salt, HashParameters p, int length) {

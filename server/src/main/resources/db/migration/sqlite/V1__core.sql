@@ -49,7 +49,9 @@ CREATE TABLE signing_keys (
 );
 
 CREATE TABLE dev_mail (
-    id          TEXT    NOT NULL PRIMARY KEY,
+    -- seq orders messages; ids and clock times can tie within a millisecond.
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    id          TEXT    NOT NULL UNIQUE,
     app_id      TEXT    NOT NULL,
     recipient   TEXT    NOT NULL,
     kind        TEXT    NOT NULL,
@@ -58,4 +60,4 @@ CREATE TABLE dev_mail (
     link        TEXT    NOT NULL,
     created_at  INTEGER NOT NULL
 );
-CREATE INDEX dev_mail_recipient ON dev_mail (app_id, recipient, created_at);
+CREATE INDEX dev_mail_recipient ON dev_mail (app_id, recipient, seq);

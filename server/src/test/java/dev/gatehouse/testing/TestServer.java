@@ -1,0 +1,148 @@
+package dev.gatehouse.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gatehouse.Gatehouse;
+import dev.gatehouse.config.ServerConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.function.UnaryOperator;
+
+/**
+ * A real Gatehouse on a free port with a movable clock, and a raw HTTP client for it. Tests speak
+ * JSON over {@code java.net.http} so that they catch any change on the wire.
+ */
+public final class TestServer implements AutoCloseable {
+    public static final String APP = "gatehouse-local";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Gatehouse server;
+    private final MutableClock clock;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private TestServer(Gatehouse server, MutableClock clock) {
+        this.server = server;
+        this.clock = clock;
+    }
+
+    /** The default app on a fresh database in {@code dataDir}. */
+    public static TestServer start(Path dataDir) {
+        return start(dataDir, c -> c);
+    }
+
+    public static TestServer start(Path dataDir, UnaryOperator<ServerConfig> customize) {
+        MutableClock clock = MutableClock.startingNow();
+        ServerConfig config = customize.apply(ServerConfig.defaults(dataDir).withPort(0));
+        return new TestServer(Gatehouse.start(config, clock, new SecureRandom()), clock);
+    }
+
+    public MutableClock clock() {
+        return clock;
+    }
+
+    public String url() {
+        return server.url();
+    }
+
+    public Gatehouse server() {
+        return server;
+    }
+
+    /** {@code /api/client/v2.0/app/{app}/auth/providers/local-userpass} of the given app. */
+    public String userpass(String app) {
+        return url() + "/api/client/v2.0/app/" + app + "/auth/providers/local-userpass";
+    }
+
+    public HttpResponse<String> post(String url, String json) {
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    public HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public HttpResponse<String> get(String url, String bearer) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).GET();
+        if (bearer != null) {
+            b.header("Authorization", "Bearer " + bearer);
+        }
+        return send(b);
+    }
+
+    public HttpResponse<String> withBearer(String method, String url, String bearer) {
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + bearer)
+                .method(method, HttpRequest.BodyPublishers.noBody()));
+    }
+
+    /** The newest dev-mailbox message to {@code email} in {@code app}. */
+    public JsonNode latestMail(String app, String email) {
+        JsonNode messages = json(get(url() + "/dev/mailbox/" + app + "?email=" + java.net.URLEncoder.encode(email,
+                java.nio.charset.StandardCharsets.UTF_8), null)).path("messages");
+        if (messages.isEmpty()) {
+            throw new AssertionError("no mail for " + email);
+        }
+        return messages.get(0);
+    }
+
+    /** Registers in the default app and confirms through the dev mailbox. */
+    public void registerConfirmed(String email, String password) {
+        expectStatus(post(userpass(APP) + "/register", body("email", email, "password", password)), 201);
+        JsonNode mail = latestMail(APP, email);
+        expectStatus(post(userpass(APP) + "/confirm", body("token", mail.path("token").asText(),
+                "tokenId", mail.path("tokenId").asText())), 204);
+    }
+
+    /** Logs in to the default app; the reply's fields as JSON. */
+    public JsonNode login(String email, String password) {
+        HttpResponse<String> response = post(userpass(APP) + "/login", body("username", email, "password", password));
+        expectStatus(response, 200);
+        return json(response);
+    }
+
+    /** A JSON object from alternating names and string values, properly escaped. */
+    public static String body(String... namesAndValues) {
+        var node = JSON.createObjectNode();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            node.put(namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return node.toString();
+    }
+
+    public static HttpResponse<String> expectStatus(HttpResponse<String> response, int status) {
+        if (response.statusCode() != status) {
+            throw new AssertionError("expected " + status + " but got " + response.statusCode() + ": " + response.body());
+        }
+        return response;
+    }
+
+    public static JsonNode json(HttpResponse<String> response) {
+        return parse(response.body());
+    }
+
+    public static JsonNode parse(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + json, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
