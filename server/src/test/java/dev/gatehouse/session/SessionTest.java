@@ -17,9 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class SessionTest {
@@ -27,18 +26,11 @@ class SessionTest {
 
     @TempDir
     static Path data;
-    static TestServer server;
-    static String client;
+    @RegisterExtension
+    static final TestServer server = TestServer.perClass();
 
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(data);
-        client = server.url() + "/api/client/v2.0";
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
+    private static String api() {
+        return server.url() + "/api/client/v2.0";
     }
 
     static JsonNode payload(String jwt) {
@@ -48,11 +40,11 @@ class SessionTest {
     }
 
     private HttpResponse<String> profile(String access) {
-        return server.get(client + "/auth/profile", access);
+        return server.get(api() + "/auth/profile", access);
     }
 
     private HttpResponse<String> refresh(String refresh) {
-        return server.withBearer("POST", client + "/auth/session", refresh);
+        return server.withBearer("POST", api() + "/auth/session", refresh);
     }
 
     @Test
@@ -170,7 +162,7 @@ class SessionTest {
         String hs256 = Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"HS256\"}".getBytes(StandardCharsets.UTF_8));
         assertError(profile(hs256 + "." + parts[1] + "." + parts[2]), 401, "InvalidSession", INVALID_ACCESS);
         assertError(profile("garbage"), 401, "InvalidSession", INVALID_ACCESS);
-        assertError(server.get(client + "/auth/profile", null), 401, "MissingAuthReq", "must authenticate first");
+        assertError(server.get(api() + "/auth/profile", null), 401, "MissingAuthReq", "must authenticate first");
     }
 
     @Test
@@ -178,21 +170,21 @@ class SessionTest {
         server.registerConfirmed("logout@example.com", "secret1");
         JsonNode login = server.login("logout@example.com", "secret1");
         String refreshToken = login.path("refresh_token").asText();
-        assertEmpty(server.withBearer("DELETE", client + "/auth/session", refreshToken), 204);
+        assertEmpty(server.withBearer("DELETE", api() + "/auth/session", refreshToken), 204);
         assertError(refresh(refreshToken), 401, "InvalidSession", "invalid session");
         assertError(profile(login.path("access_token").asText()), 401, "InvalidSession", INVALID_ACCESS);
         // Again, and with garbage: realm-web logs out with tokens of sessions that are gone.
-        assertEmpty(server.withBearer("DELETE", client + "/auth/session", refreshToken), 204);
-        assertEmpty(server.withBearer("DELETE", client + "/auth/session", "garbage"), 204);
+        assertEmpty(server.withBearer("DELETE", api() + "/auth/session", refreshToken), 204);
+        assertEmpty(server.withBearer("DELETE", api() + "/auth/session", "garbage"), 204);
     }
 
     @Test
     void delete_removes_the_user_and_its_sessions() {
         server.registerConfirmed("delete@example.com", "secret1");
         JsonNode login = server.login("delete@example.com", "secret1");
-        assertEmpty(server.withBearer("DELETE", client + "/auth/delete", login.path("access_token").asText()), 204);
+        assertEmpty(server.withBearer("DELETE", api() + "/auth/delete", login.path("access_token").asText()), 204);
         // realm-web's deleteUser then logs out with the old refresh token (spec 13).
-        assertEmpty(server.withBearer("DELETE", client + "/auth/session", login.path("refresh_token").asText()), 204);
+        assertEmpty(server.withBearer("DELETE", api() + "/auth/session", login.path("refresh_token").asText()), 204);
         assertError(server.post(server.userpass(APP) + "/login", body("username", "delete@example.com", "password", "secret1")),
                 401, "InvalidPassword", "unauthorized");
         assertError(refresh(login.path("refresh_token").asText()), 401, "InvalidSession", "invalid session");
@@ -205,11 +197,11 @@ class SessionTest {
     void the_app_scoped_aliases_work_for_the_users_own_app_only() {
         server.registerConfirmed("alias@example.com", "secret1");
         JsonNode login = server.login("alias@example.com", "secret1");
-        String scoped = client + "/app/" + APP;
+        String scoped = api() + "/app/" + APP;
         assertThat(server.get(scoped + "/auth/profile", login.path("access_token").asText()).statusCode()).isEqualTo(200);
         assertThat(server.withBearer("POST", scoped + "/auth/session", login.path("refresh_token").asText()).statusCode())
                 .isEqualTo(201);
-        assertError(server.get(client + "/app/other-app/auth/profile", login.path("access_token").asText()), 404,
+        assertError(server.get(api() + "/app/other-app/auth/profile", login.path("access_token").asText()), 404,
                 "AppNotFound", "cannot find app using Client App ID 'other-app'");
     }
 

@@ -10,26 +10,34 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import java.security.SecureRandom;
 import java.util.function.UnaryOperator;
 
 /**
  * A real Gatehouse on a free port with a movable clock, and a raw HTTP client for it. Tests speak
  * JSON over {@code java.net.http} so that they catch any change on the wire.
+ *
+ * <p>Either start one by hand ({@link #start(Path)}, closed by the test) or register one per test
+ * class: {@code @RegisterExtension static final TestServer server = TestServer.perClass();} starts
+ * it on a fresh temporary database before the class's tests and stops it after them.
  */
-public final class TestServer implements AutoCloseable {
+public final class TestServer implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
     public static final String APP = "gatehouse-local";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Gatehouse server;
-    private final MutableClock clock;
     private final HttpClient http = HttpClient.newHttpClient();
+    private Gatehouse server;
+    private MutableClock clock;
+    private Path temporaryDir;
 
-    private TestServer(Gatehouse server, MutableClock clock) {
-        this.server = server;
-        this.clock = clock;
-    }
+    private TestServer() {}
 
     /** The default app on a fresh database in {@code dataDir}. */
     public static TestServer start(Path dataDir) {
@@ -37,9 +45,34 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(Path dataDir, UnaryOperator<ServerConfig> customize) {
-        MutableClock clock = MutableClock.startingNow();
+        TestServer test = new TestServer();
+        test.clock = MutableClock.startingNow();
         ServerConfig config = customize.apply(ServerConfig.defaults(dataDir).withPort(0));
-        return new TestServer(Gatehouse.start(config, clock, new SecureRandom()), clock);
+        test.server = Gatehouse.start(config, test.clock, new SecureRandom());
+        return test;
+    }
+
+    /** A server for one test class, with the default app: register it with {@code @RegisterExtension}. */
+    public static TestServer perClass() {
+        return new TestServer();
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException {
+        temporaryDir = Files.createTempDirectory("gatehouse-test");
+        TestServer started = start(temporaryDir);
+        server = started.server;
+        clock = started.clock;
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException {
+        close();
+        try (Stream<Path> files = Files.walk(temporaryDir)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
     }
 
     public MutableClock clock() {
