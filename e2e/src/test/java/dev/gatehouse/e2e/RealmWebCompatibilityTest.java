@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.gatehouse.testing.TestServer;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,21 +31,31 @@ class RealmWebCompatibilityTest {
                 ProcessBuilder node = new ProcessBuilder(List.of("node", "--test", "--test-reporter=spec",
                         "--test-concurrency=1", "compat.test.mjs"))
                         .directory(Path.of("realm-web").toFile())
-                        .redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.INHERIT);
+                        .redirectErrorStream(true);
                 node.environment().put("GATEHOUSE_URL", server.url());
                 node.environment().put("GATEHOUSE_APP_ID", TestServer.APP);
                 node.environment().put("GATEHOUSE_CLOCK_URL", clockUrl);
                 Process process = node.start();
+                // Relayed through System.out (not inherited): Surefire owns the JVM's stdout channel.
+                Thread relay = Thread.ofPlatform().daemon().start(() -> relay(process));
                 boolean finished = process.waitFor(5, TimeUnit.MINUTES);
                 if (!finished) {
                     process.destroyForcibly();
                 }
                 assertThat(finished).as("node test run finished in time").isTrue();
+                relay.join(10_000);
                 assertThat(process.exitValue()).as("node --test exit code (see its report above)").isZero();
             } finally {
                 clockControl.stop(0);
             }
+        }
+    }
+
+    private static void relay(Process process) {
+        try (BufferedReader out = process.inputReader(StandardCharsets.UTF_8)) {
+            out.lines().forEach(System.out::println);
+        } catch (IOException e) {
+            System.out.println("(node output lost: " + e + ")");
         }
     }
 

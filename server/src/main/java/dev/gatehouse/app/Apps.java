@@ -5,6 +5,7 @@ import dev.gatehouse.config.ProviderConfig;
 import dev.gatehouse.http.ApiException;
 import dev.gatehouse.http.ErrorCode;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,7 @@ public final class Apps {
     public Apps(List<AppConfig> apps) {
         Map<String, AppConfig> map = new LinkedHashMap<>();
         apps.forEach(app -> map.put(app.clientAppId(), app));
-        this.byClientAppId = java.util.Collections.unmodifiableMap(map);
+        this.byClientAppId = Collections.unmodifiableMap(map);
     }
 
     public Collection<AppConfig> all() {

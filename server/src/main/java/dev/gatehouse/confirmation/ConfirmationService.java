@@ -15,6 +15,7 @@ import dev.gatehouse.token.IssuedToken;
 import dev.gatehouse.token.Purpose;
 import dev.gatehouse.token.UserTokens;
 import java.time.Clock;
+import org.jdbi.v3.core.Handle;
 
 /**
  * Confirming pending users: by token (from the email link), by re-sending the email, or by
@@ -76,13 +77,13 @@ public final class ConfirmationService {
         if (provider.autoConfirm()) {
             throw ApiException.badRequest("cannot run confirmation for " + email + ": automatic confirmation is enabled");
         }
-        database.useTransaction(h -> pendingUser(h, app, email));
+        database.withHandle(h -> pendingUser(h, app, email));
         // Function modes are refused at start-up until the function runtime lands, so a provider
         // that gets here confirms by email.
         throw ApiException.badRequest("cannot run confirmation for " + email + ": no confirmation function is configured");
     }
 
-    private User pendingUser(org.jdbi.v3.core.Handle h, AppConfig app, String email) {
+    private User pendingUser(Handle h, AppConfig app, String email) {
         User user = users.findByEmail(h, app.clientAppId(), email)
                 .orElseThrow(() -> new ApiException(ErrorCode.UserNotFound, "user not found"));
         if (user.confirmed()) {

@@ -3,7 +3,6 @@ package dev.gatehouse.http;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Optional;
 
 /** Reading requests: bounded JSON bodies and bearer tokens. */
@@ -29,8 +28,6 @@ public final class Requests {
         try (InputStream in = ctx.req().getInputStream()) {
             body = in.readNBytes((int) max + 1);
         } catch (IOException e) {
-            throw ApiException.badRequest("request body could not be read");
-        } catch (UncheckedIOException e) {
             throw ApiException.badRequest("request body could not be read");
         }
         if (body.length > max) {

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
@@ -59,7 +60,7 @@ public final class DevMailbox implements Mailer {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("id", rs.getString("id"));
                     m.put("to", rs.getString("recipient"));
-                    m.put("kind", rs.getString("kind").toLowerCase(java.util.Locale.ROOT));
+                    m.put("kind", rs.getString("kind").toLowerCase(Locale.ROOT));
                     m.put("subject", rs.getString("subject"));
                     m.put("text", rs.getString("body_text"));
                     m.put("link", rs.getString("link"));

@@ -8,6 +8,7 @@ import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
@@ -43,7 +44,7 @@ public final class SigningKeys {
             map.put(key.getKeyID(), new ECDSAVerifier(key.toPublicJWK()));
         }
         this.verifiers = Map.copyOf(map);
-        this.publicKeys = new JWKSet(all.stream().map(k -> (com.nimbusds.jose.jwk.JWK) k.toPublicJWK()).toList());
+        this.publicKeys = new JWKSet(all.stream().map(k -> (JWK) k.toPublicJWK()).toList());
     }
 
     public static SigningKeys loadOrCreate(Database database, Clock clock, Ids ids, SecureRandom random) {

@@ -100,7 +100,10 @@ class ResetTest {
         server.registerConfirmed("fn@example.com", "old-secret");
         assertError(server.post(server.userpass(APP) + "/reset/call",
                         "{\"email\":\"fn@example.com\",\"password\":\"new-secret\",\"arguments\":[{\"$numberInt\":\"42\"}]}"),
-                400, "BadRequest", "failed to reset password for user \"fn@example.com\": no reset function is configured");
+                400, "BadRequest", "failed to reset password for user \"fn@example.com\"");
         assertThat(login("fn@example.com", "old-secret").statusCode()).isEqualTo(200);
+        assertError(server.post(server.userpass(APP) + "/reset/call",
+                        "{\"email\":\"nobody@example.com\",\"password\":\"new-secret\",\"arguments\":[]}"),
+                404, "UserNotFound", "user not found");
     }
 }

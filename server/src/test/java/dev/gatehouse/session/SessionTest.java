@@ -107,6 +107,19 @@ class SessionTest {
     }
 
     @Test
+    void a_disabled_user_cannot_log_in_or_refresh() {
+        server.registerConfirmed("disabled@example.com", "secret1");
+        JsonNode login = server.login("disabled@example.com", "secret1");
+        assertThat(server.sql("UPDATE users SET disabled = 1 WHERE email = ?", "disabled@example.com")).isEqualTo(1);
+        assertError(server.post(server.userpass(APP) + "/login", body("username", "disabled@example.com", "password", "secret1")),
+                401, "UserDisabled", "user disabled");
+        assertError(server.post(server.userpass(APP) + "/login", body("username", "disabled@example.com", "password", "wrong-1")),
+                401, "InvalidPassword", "unauthorized");
+        assertError(refresh(login.path("refresh_token").asText()), 401, "InvalidSession", "invalid session");
+        assertError(profile(login.path("access_token").asText()), 401, "InvalidSession", INVALID_ACCESS);
+    }
+
+    @Test
     void profile_has_the_shape_the_sdks_require() {
         server.registerConfirmed("profile@example.com", "secret1");
         JsonNode login = server.login("profile@example.com", "secret1");

@@ -36,6 +36,7 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
     private Gatehouse server;
     private MutableClock clock;
     private Path temporaryDir;
+    private Path dataDir;
 
     private TestServer() {}
 
@@ -47,6 +48,7 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
     public static TestServer start(Path dataDir, UnaryOperator<ServerConfig> customize) {
         TestServer test = new TestServer();
         test.clock = MutableClock.startingNow();
+        test.dataDir = dataDir;
         ServerConfig config = customize.apply(ServerConfig.defaults(dataDir).withPort(0));
         test.server = Gatehouse.start(config, test.clock, new SecureRandom());
         return test;
@@ -63,6 +65,7 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
         TestServer started = start(temporaryDir);
         server = started.server;
         clock = started.clock;
+        dataDir = temporaryDir;
     }
 
     @Override
@@ -72,6 +75,19 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
             for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(file);
             }
+        }
+    }
+
+    /** Runs one SQL update on the server's database, for states no route can reach yet. */
+    public int sql(String update, Object... parameters) {
+        try (var connection = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("gatehouse.db"));
+             var statement = connection.prepareStatement(update)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            return statement.executeUpdate();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 
