@@ -17,6 +17,11 @@ import dev.gatehouse.http.PublicUrl;
 import dev.gatehouse.mail.DevMailbox;
 import dev.gatehouse.mail.DevMailboxRoutes;
 import dev.gatehouse.mail.MailComposer;
+import dev.gatehouse.mail.MailQuota;
+import dev.gatehouse.mail.MailSettings;
+import dev.gatehouse.mail.MailTemplates;
+import dev.gatehouse.mail.Mailer;
+import dev.gatehouse.mail.Outbox;
 import dev.gatehouse.password.PasswordHasher;
 import dev.gatehouse.reset.ResetRoutes;
 import dev.gatehouse.reset.ResetService;
@@ -50,13 +55,16 @@ public final class Gatehouse implements AutoCloseable {
     private final PublicUrl publicUrl;
     private final Apps apps;
     private final PasswordHasher hasher;
+    private final Outbox outbox;
 
-    private Gatehouse(Database database, HttpServer http, PublicUrl publicUrl, Apps apps, PasswordHasher hasher) {
+    private Gatehouse(Database database, HttpServer http, PublicUrl publicUrl, Apps apps, PasswordHasher hasher,
+                      Outbox outbox) {
         this.database = database;
         this.http = http;
         this.publicUrl = publicUrl;
         this.apps = apps;
         this.hasher = hasher;
+        this.outbox = outbox;
     }
 
     /** Starts a server with the system clock and a strong random source. */
@@ -69,8 +77,10 @@ public final class Gatehouse implements AutoCloseable {
      * tokens). Refuses to start, listing every problem, when the configuration is invalid.
      */
     public static Gatehouse start(ServerConfig config, Clock clock, SecureRandom random) {
-        Apps apps = new Apps(loadApps(config));
+        Map<String, MailTemplates> templates = new HashMap<>();
+        Apps apps = new Apps(loadApps(config, templates));
         Database database = Database.sqlite(config.dataDir());
+        Outbox outbox = null;
         try {
             Ids ids = new Ids(clock, random);
             PublicUrl publicUrl = new PublicUrl();
@@ -79,34 +89,47 @@ public final class Gatehouse implements AutoCloseable {
             UserTokens userTokens = new UserTokens(clock, ids, config.userTokenTtl());
             PasswordHasher hasher = new PasswordHasher(config.hashing(), random);
             DevMailbox mailbox = new DevMailbox(database, clock, ids);
-            MailComposer composer = new MailComposer(publicUrl, config.userTokenTtl());
+            MailSettings mail = config.mail();
+            if (mail.smtp() != null) {
+                outbox = Outbox.start(database, mail, ids, clock, random);
+            }
+            Mailer mailer = outbox != null ? outbox : mailbox;
+            MailQuota quota = new MailQuota(mailer, mail.quotaPerAddress(), mail.quotaWindow(), clock);
+            MailComposer composer = new MailComposer(publicUrl, config.userTokenTtl(), templates);
             SigningKeys keys = SigningKeys.loadOrCreate(database, clock, ids, random);
             SessionTokens sessionTokens = new SessionTokens(keys, clock, config.accessTokenTtl(), config.refreshTokenTtl());
             SessionService sessions = new SessionService(database, users, sessionStore, sessionTokens, hasher, apps, ids, clock);
 
             HttpServer http = new HttpServer(config.maxRequestBytes(), publicUrl, ids);
             new LocationRoutes(apps, publicUrl).register(http.javalin());
-            new RegistrationRoutes(apps, new RegistrationService(database, users, userTokens, hasher, mailbox, composer, ids, clock))
+            boolean keepLinks = mail.resendKeepsEarlierLinks();
+            new RegistrationRoutes(apps, new RegistrationService(database, users, userTokens, hasher, mailer, composer, ids, clock))
                     .register(http.javalin());
-            new ConfirmationRoutes(apps, new ConfirmationService(database, users, userTokens, mailbox, composer, clock))
-                    .register(http.javalin());
-            new ResetRoutes(apps, new ResetService(database, users, userTokens, sessionStore, hasher, mailbox, composer, clock))
-                    .register(http.javalin());
+            new ConfirmationRoutes(apps, new ConfirmationService(database, users, userTokens, mailer, composer, quota,
+                    keepLinks, clock)).register(http.javalin());
+            new ResetRoutes(apps, new ResetService(database, users, userTokens, sessionStore, hasher, mailer, composer,
+                    quota, keepLinks, clock)).register(http.javalin());
             new SessionRoutes(apps, sessions, keys).register(http.javalin());
-            new DevMailboxRoutes(apps, mailbox, config.devMailboxRemote()).register(http.javalin());
+            if (outbox == null) {
+                new DevMailboxRoutes(apps, mailbox, config.devMailboxRemote()).register(http.javalin());
+            }
 
             int port = http.start(config.host(), config.port());
             publicUrl.set(config.publicUrl() != null ? config.publicUrl() : "http://localhost:" + port);
-            Gatehouse server = new Gatehouse(database, http, publicUrl, apps, hasher);
+            Gatehouse server = new Gatehouse(database, http, publicUrl, apps, hasher, outbox);
             server.logStartup(config);
             return server;
         } catch (RuntimeException e) {
+            if (outbox != null) {
+                outbox.close();
+            }
             database.close();
             throw e;
         }
     }
 
-    private static List<AppConfig> loadApps(ServerConfig config) {
+    /** Loads the apps and their email templates, or throws with every problem found. */
+    private static List<AppConfig> loadApps(ServerConfig config, Map<String, MailTemplates> templates) {
         List<String> problems = new ArrayList<>(config.problems());
         List<AppConfig> loaded = new ArrayList<>();
         if (config.appDirs().isEmpty()) {
@@ -126,6 +149,11 @@ public final class Gatehouse implements AutoCloseable {
                 loaded.add(app);
             }
         }
+        for (AppConfig app : loaded) {
+            List<String> templateProblems = new ArrayList<>();
+            templates.put(app.clientAppId(), MailTemplates.load(app.directory(), templateProblems));
+            templateProblems.forEach(p -> problems.add(app.directory() + ": " + p));
+        }
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
@@ -137,8 +165,12 @@ public final class Gatehouse implements AutoCloseable {
         for (AppConfig app : apps.all()) {
             log.info("app '{}': {}/api/client/v2.0/app/{}", app.name(), publicUrl.get(), app.clientAppId());
         }
-        log.warn("no SMTP server configured: emails go to the dev mailbox ({}/dev/mailbox/<app>?email=...); "
-                + "do not use this mode in production", publicUrl.get());
+        if (outbox == null) {
+            log.warn("no SMTP server configured: emails go to the dev mailbox ({}/dev/mailbox/<app>?email=...); "
+                    + "do not use this mode in production", publicUrl.get());
+        } else {
+            log.info("emails go through {}", config.mail().smtp());
+        }
     }
 
     /** The bound port. */
@@ -163,6 +195,9 @@ public final class Gatehouse implements AutoCloseable {
     @Override
     public void close() {
         http.stop();
+        if (outbox != null) {
+            outbox.close();
+        }
         database.close();
     }
 }

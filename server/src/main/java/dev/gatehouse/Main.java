@@ -3,6 +3,11 @@ package dev.gatehouse;
 import dev.gatehouse.config.Durations;
 import dev.gatehouse.config.InvalidConfigException;
 import dev.gatehouse.config.ServerConfig;
+import dev.gatehouse.db.Database;
+import dev.gatehouse.http.Json;
+import dev.gatehouse.mail.MailSettings;
+import dev.gatehouse.mail.Outbox;
+import dev.gatehouse.mail.SmtpSettings;
 import dev.gatehouse.password.HashParameters;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +22,7 @@ import picocli.CommandLine.Option;
 /** The {@code gatehouse} command line. Every flag has an environment variable of the same meaning. */
 @Command(name = "gatehouse", mixinStandardHelpOptions = true, version = "Gatehouse 0.1.0",
         description = "Self-hosted App Services Email/Password authentication server.",
-        subcommands = {Main.Serve.class})
+        subcommands = {Main.Serve.class, Main.OutboxCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -29,6 +34,42 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
+    }
+
+    /** {@code gatehouse outbox}: what the SMTP outbox holds, for operators; can requeue parked mail. */
+    @Command(name = "outbox", mixinStandardHelpOptions = true,
+            description = "List queued, parked or sent outbox messages (no bodies), or requeue parked ones.")
+    static final class OutboxCommand implements Callable<Integer> {
+        @Option(names = "--data-dir", defaultValue = "${env:GATEHOUSE_DATA_DIR:-data}",
+                description = "Directory of the embedded database (env GATEHOUSE_DATA_DIR, default ${DEFAULT-VALUE}).")
+        Path dataDir;
+
+        @Option(names = "--status", defaultValue = "parked", description = "queued, parked or sent (default ${DEFAULT-VALUE}).")
+        String status;
+
+        @Option(names = "--limit", defaultValue = "50", description = "Most messages to list (default ${DEFAULT-VALUE}).")
+        int limit;
+
+        @Option(names = "--retry-parked", description = "Put every parked message back in the queue, due now.")
+        boolean retryParked;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!List.of("queued", "parked", "sent").contains(status)) {
+                System.err.println("--status must be queued, parked or sent");
+                return 2;
+            }
+            try (Database database = Database.sqlite(dataDir)) {
+                if (retryParked) {
+                    System.out.println(Outbox.requeueParked(database, java.time.Instant.now()) + " parked message(s) requeued");
+                    return 0;
+                }
+                for (var row : Outbox.list(database, status, limit)) {
+                    System.out.println(Json.MAPPER.writeValueAsString(row));
+                }
+            }
+            return 0;
+        }
     }
 
     /** {@code gatehouse serve}: runs the server until it is stopped. */
@@ -84,6 +125,78 @@ public final class Main implements Runnable {
                 description = "Largest request body (env GATEHOUSE_MAX_REQUEST_BYTES, default ${DEFAULT-VALUE}).")
         long maxRequestBytes;
 
+        @Option(names = "--smtp-host", defaultValue = "${env:GATEHOUSE_SMTP_HOST}",
+                description = "SMTP server; unset: emails go to the dev mailbox (env GATEHOUSE_SMTP_HOST).")
+        String smtpHost;
+
+        @Option(names = "--smtp-port", defaultValue = "${env:GATEHOUSE_SMTP_PORT:-587}",
+                description = "SMTP port (env GATEHOUSE_SMTP_PORT, default ${DEFAULT-VALUE}).")
+        int smtpPort;
+
+        @Option(names = "--smtp-security", defaultValue = "${env:GATEHOUSE_SMTP_SECURITY:-starttls-required}",
+                description = "none, starttls (opportunistic), starttls-required or tls (implicit, port 465) "
+                        + "(env GATEHOUSE_SMTP_SECURITY, default ${DEFAULT-VALUE}).")
+        String smtpSecurity;
+
+        @Option(names = "--smtp-username", defaultValue = "${env:GATEHOUSE_SMTP_USERNAME}",
+                description = "SMTP login; unset: no authentication (env GATEHOUSE_SMTP_USERNAME).")
+        String smtpUsername;
+
+        @Option(names = "--smtp-password", defaultValue = "${env:GATEHOUSE_SMTP_PASSWORD}",
+                description = "SMTP password; prefer the environment variable GATEHOUSE_SMTP_PASSWORD, which "
+                        + "other users of the machine cannot read from the process list.")
+        String smtpPassword;
+
+        @Option(names = "--smtp-from", defaultValue = "${env:GATEHOUSE_SMTP_FROM}",
+                description = "Sender address (env GATEHOUSE_SMTP_FROM); required with --smtp-host.")
+        String smtpFrom;
+
+        @Option(names = "--smtp-from-name", defaultValue = "${env:GATEHOUSE_SMTP_FROM_NAME}",
+                description = "Sender display name (env GATEHOUSE_SMTP_FROM_NAME).")
+        String smtpFromName;
+
+        @Option(names = "--smtp-connect-timeout", defaultValue = "${env:GATEHOUSE_SMTP_CONNECT_TIMEOUT:-10s}",
+                description = "SMTP connect timeout (env GATEHOUSE_SMTP_CONNECT_TIMEOUT, default ${DEFAULT-VALUE}).")
+        String smtpConnectTimeout;
+
+        @Option(names = "--smtp-timeout", defaultValue = "${env:GATEHOUSE_SMTP_TIMEOUT:-30s}",
+                description = "SMTP read/write timeout (env GATEHOUSE_SMTP_TIMEOUT, default ${DEFAULT-VALUE}).")
+        String smtpTimeout;
+
+        @Option(names = "--smtp-trust", defaultValue = "${env:GATEHOUSE_SMTP_TRUST}",
+                description = "Hosts whose TLS certificate is trusted unchecked ('*' for all): test servers only "
+                        + "(env GATEHOUSE_SMTP_TRUST).")
+        String smtpTrust;
+
+        @Option(names = "--mail-max-attempts", defaultValue = "${env:GATEHOUSE_MAIL_MAX_ATTEMPTS:-10}",
+                description = "Delivery attempts before a message is parked (env GATEHOUSE_MAIL_MAX_ATTEMPTS, default ${DEFAULT-VALUE}).")
+        int mailMaxAttempts;
+
+        @Option(names = "--mail-retry-initial", defaultValue = "${env:GATEHOUSE_MAIL_RETRY_INITIAL:-5s}",
+                description = "First retry delay, doubled per attempt with jitter (env GATEHOUSE_MAIL_RETRY_INITIAL, default ${DEFAULT-VALUE}).")
+        String mailRetryInitial;
+
+        @Option(names = "--mail-retry-max", defaultValue = "${env:GATEHOUSE_MAIL_RETRY_MAX:-1h}",
+                description = "Longest retry delay (env GATEHOUSE_MAIL_RETRY_MAX, default ${DEFAULT-VALUE}).")
+        String mailRetryMax;
+
+        @Option(names = "--mail-poll-interval", defaultValue = "${env:GATEHOUSE_MAIL_POLL_INTERVAL:-1s}",
+                description = "How often the outbox looks for due mail when not woken (env GATEHOUSE_MAIL_POLL_INTERVAL, default ${DEFAULT-VALUE}).")
+        String mailPollInterval;
+
+        @Option(names = "--mail-quota", defaultValue = "${env:GATEHOUSE_MAIL_QUOTA:-5}",
+                description = "Most confirmation/reset emails per address per window, 0 for no limit (env GATEHOUSE_MAIL_QUOTA, default ${DEFAULT-VALUE}).")
+        int mailQuota;
+
+        @Option(names = "--mail-quota-window", defaultValue = "${env:GATEHOUSE_MAIL_QUOTA_WINDOW:-1h}",
+                description = "Window of that limit (env GATEHOUSE_MAIL_QUOTA_WINDOW, default ${DEFAULT-VALUE}).")
+        String mailQuotaWindow;
+
+        @Option(names = "--resend-keeps-earlier-links", defaultValue = "${env:GATEHOUSE_RESEND_KEEPS_EARLIER_LINKS:-true}",
+                arity = "1", description = "A resent confirmation or reset leaves earlier unexpired links usable "
+                        + "(env GATEHOUSE_RESEND_KEEPS_EARLIER_LINKS, default ${DEFAULT-VALUE}).")
+        boolean resendKeepsEarlierLinks;
+
         @Option(names = "--dev-mailbox-remote", defaultValue = "${env:GATEHOUSE_DEV_MAILBOX_REMOTE:-false}",
                 description = "Serve the dev mailbox to non-loopback clients (env GATEHOUSE_DEV_MAILBOX_REMOTE, default ${DEFAULT-VALUE}).")
         boolean devMailboxRemote;
@@ -94,12 +207,14 @@ public final class Main implements Runnable {
             Duration access = Durations.parse("access token lifetime", accessTtl, problems);
             Duration refresh = Durations.parse("refresh token lifetime", refreshTtl, problems);
             Duration userToken = Durations.parse("confirmation/reset token lifetime", userTokenTtl, problems);
+            MailSettings mail = mailSettings(problems);
             if (!problems.isEmpty()) {
                 return refuse(problems);
             }
             ServerConfig config = new ServerConfig(host, port, blankToNull(publicUrl), dataDir,
                     apps == null ? List.of() : apps, access, refresh, userToken,
-                    new HashParameters(argonMemory, argonIterations, argonParallelism), maxRequestBytes, devMailboxRemote);
+                    new HashParameters(argonMemory, argonIterations, argonParallelism), maxRequestBytes, devMailboxRemote,
+                    mail);
             Gatehouse server;
             try {
                 server = Gatehouse.start(config);
@@ -114,6 +229,33 @@ public final class Main implements Runnable {
             // Serve until the JVM is asked to stop (Ctrl-C, SIGTERM); the hook closes the server.
             stopped.await();
             return 0;
+        }
+
+        private MailSettings mailSettings(List<String> problems) {
+            Duration initial = Durations.parse("mail retry initial delay", mailRetryInitial, problems);
+            Duration max = Durations.parse("mail retry maximum delay", mailRetryMax, problems);
+            Duration poll = Durations.parse("mail poll interval", mailPollInterval, problems);
+            Duration window = Durations.parse("mail quota window", mailQuotaWindow, problems);
+            Duration connect = Durations.parse("SMTP connect timeout", smtpConnectTimeout, problems);
+            Duration read = Durations.parse("SMTP timeout", smtpTimeout, problems);
+            SmtpSettings.Security security = switch (smtpSecurity.toLowerCase(java.util.Locale.ROOT)) {
+                case "none" -> SmtpSettings.Security.NONE;
+                case "starttls" -> SmtpSettings.Security.STARTTLS_OPTIONAL;
+                case "starttls-required" -> SmtpSettings.Security.STARTTLS_REQUIRED;
+                case "tls" -> SmtpSettings.Security.TLS;
+                default -> {
+                    problems.add("SMTP security must be none, starttls, starttls-required or tls, got '" + smtpSecurity + "'");
+                    yield null;
+                }
+            };
+            if (!problems.isEmpty()) {
+                return null;
+            }
+            SmtpSettings smtp = blankToNull(smtpHost) == null ? null : new SmtpSettings(smtpHost, smtpPort, security,
+                    blankToNull(smtpUsername), smtpPassword, blankToNull(smtpFrom), blankToNull(smtpFromName), connect, read,
+                    blankToNull(smtpTrust));
+            return MailSettings.devMailbox().withSmtp(smtp).withRetries(mailMaxAttempts, initial, max, poll)
+                    .withQuota(mailQuota, window, resendKeepsEarlierLinks);
         }
 
         private static int refuse(List<String> problems) {

@@ -21,7 +21,8 @@ public final class RegistrationRoutes {
         javalin.post(Requests.USERPASS + "/register", ctx -> {
             var app = ProviderPath.app(apps, ctx);
             JsonBody body = Requests.json(ctx);
-            registration.register(app, body.string("email").orElse(null), body.string("password").orElse(null));
+            registration.register(app, body.string("email").orElse(null), body.string("password").orElse(null),
+                    ctx.header("Accept-Language"));
             Responses.empty(ctx, 201);
         });
     }

@@ -42,7 +42,8 @@ public final class RegistrationService {
         this.clock = clock;
     }
 
-    public void register(AppConfig app, String email, String password) {
+    /** Registers a user; {@code acceptLanguage} (the request's header, may be null) picks the email's language. */
+    public void register(AppConfig app, String email, String password, String acceptLanguage) {
         ProviderConfig provider = Apps.userpass(app);
         Emails.require(email, provider.confirmsByEmail());
         PasswordPolicy.require(password);
@@ -54,7 +55,7 @@ public final class RegistrationService {
                 users.insert(h, user);
                 if (provider.confirmsByEmail()) {
                     IssuedToken token = tokens.issue(h, user.id(), Purpose.CONFIRM);
-                    mailer.enqueue(h, composer.confirmation(app, provider, email, token));
+                    mailer.enqueue(h, composer.confirmation(app, provider, email, token, acceptLanguage));
                 }
             });
         } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.gatehouse.config;
 
+import dev.gatehouse.mail.MailSettings;
 import dev.gatehouse.password.HashParameters;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import java.util.Objects;
  * @param hashing Argon2id parameters for new password hashes
  * @param maxRequestBytes largest request body accepted
  * @param devMailboxRemote serve the dev mailbox to non-loopback clients too
+ * @param mail email delivery: SMTP (or the dev mailbox), retries, quota
  */
 public record ServerConfig(
         String host,
@@ -34,7 +36,8 @@ public record ServerConfig(
         Duration userTokenTtl,
         HashParameters hashing,
         long maxRequestBytes,
-        boolean devMailboxRemote) {
+        boolean devMailboxRemote,
+        MailSettings mail) {
 
     public ServerConfig {
         Objects.requireNonNull(host);
@@ -44,33 +47,35 @@ public record ServerConfig(
         Objects.requireNonNull(refreshTokenTtl);
         Objects.requireNonNull(userTokenTtl);
         Objects.requireNonNull(hashing);
+        Objects.requireNonNull(mail);
     }
 
     /** The defaults, with the data directory given. */
     public static ServerConfig defaults(Path dataDir) {
         return new ServerConfig("127.0.0.1", 8080, null, dataDir, List.of(),
                 Duration.ofMinutes(30), Duration.ofDays(60), Duration.ofMinutes(30),
-                HashParameters.OWASP, 64 * 1024, false);
+                HashParameters.OWASP, 64 * 1024, false, MailSettings.devMailbox());
     }
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote);
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, mail);
     }
 
     public ServerConfig withAppDirs(List<Path> dirs) {
         return new ServerConfig(host, port, publicUrl, dataDir, dirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote);
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, mail);
     }
 
-    public ServerConfig withHashing(HashParameters newHashing) {
+    public ServerConfig withMail(MailSettings newMail) {
         return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, newHashing, maxRequestBytes, devMailboxRemote);
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, newMail);
     }
 
     /** Every problem with these settings, so that start-up can report them together. */
     public List<String> problems() {
         List<String> problems = new ArrayList<>(hashing.problems());
+        problems.addAll(mail.problems());
         if (port < 0 || port > 65_535) {
             problems.add("port must be between 0 and 65535, got " + port);
         }

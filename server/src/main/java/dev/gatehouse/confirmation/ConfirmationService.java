@@ -10,6 +10,7 @@ import dev.gatehouse.db.Database;
 import dev.gatehouse.http.ApiException;
 import dev.gatehouse.http.ErrorCode;
 import dev.gatehouse.mail.MailComposer;
+import dev.gatehouse.mail.MailQuota;
 import dev.gatehouse.mail.Mailer;
 import dev.gatehouse.token.IssuedToken;
 import dev.gatehouse.token.Purpose;
@@ -27,15 +28,19 @@ public final class ConfirmationService {
     private final UserTokens tokens;
     private final Mailer mailer;
     private final MailComposer composer;
+    private final MailQuota quota;
+    private final boolean keepEarlierLinks;
     private final Clock clock;
 
     public ConfirmationService(Database database, UserStore users, UserTokens tokens, Mailer mailer,
-                               MailComposer composer, Clock clock) {
+                               MailComposer composer, MailQuota quota, boolean keepEarlierLinks, Clock clock) {
         this.database = database;
         this.users = users;
         this.tokens = tokens;
         this.mailer = mailer;
         this.composer = composer;
+        this.quota = quota;
+        this.keepEarlierLinks = keepEarlierLinks;
         this.clock = clock;
     }
 
@@ -53,10 +58,10 @@ public final class ConfirmationService {
     }
 
     /**
-     * Sends a new confirmation email. Earlier unexpired links stay valid, so two emails in flight
-     * both work (each once).
+     * Sends a new confirmation email. By default earlier unexpired links stay valid, so two emails
+     * in flight both work (each once); the first used confirms the user and retires the others.
      */
-    public void resend(AppConfig app, String email) {
+    public void resend(AppConfig app, String email, String acceptLanguage) {
         ProviderConfig provider = Apps.userpass(app);
         Emails.require(email, false);
         database.useTransaction(h -> {
@@ -65,8 +70,12 @@ public final class ConfirmationService {
                 throw ApiException.badRequest("cannot send confirmation for " + email
                         + ": the provider does not confirm users by email");
             }
+            quota.check(h, app.clientAppId(), email);
+            if (!keepEarlierLinks) {
+                tokens.revokeAll(h, user.id(), Purpose.CONFIRM);
+            }
             IssuedToken token = tokens.issue(h, user.id(), Purpose.CONFIRM);
-            mailer.enqueue(h, composer.confirmation(app, provider, email, token));
+            mailer.enqueue(h, composer.confirmation(app, provider, email, token, acceptLanguage));
         });
     }
 

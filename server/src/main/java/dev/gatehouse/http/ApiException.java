@@ -1,6 +1,8 @@
 package dev.gatehouse.http;
 
+import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The one unchecked exception that services throw to answer a client with an App Services error.
@@ -10,14 +12,30 @@ import java.util.Objects;
  */
 public final class ApiException extends RuntimeException {
     private final ErrorCode code;
+    private final Duration retryAfter;
 
     public ApiException(ErrorCode code, String message) {
+        this(code, message, null);
+    }
+
+    private ApiException(ErrorCode code, String message, Duration retryAfter) {
         super(Objects.requireNonNull(message), null, false, false);
         this.code = Objects.requireNonNull(code);
+        this.retryAfter = retryAfter;
     }
 
     public ErrorCode code() {
         return code;
+    }
+
+    /** When the client may try again ({@code Retry-After}), or empty. */
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
+    }
+
+    /** 429 {@code TooManyRequests} with a {@code Retry-After}. */
+    public static ApiException tooManyRequests(String message, Duration retryAfter) {
+        return new ApiException(ErrorCode.TooManyRequests, message, retryAfter);
     }
 
     // The contract's fixed messages, named once so that services and tests agree on the text.

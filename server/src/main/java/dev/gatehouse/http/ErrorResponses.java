@@ -35,7 +35,11 @@ public final class ErrorResponses {
 
     /** Installs the exception handlers on a Javalin instance. */
     public static void install(Javalin javalin) {
-        javalin.exception(ApiException.class, (e, ctx) -> write(ctx, e.code(), e.getMessage()));
+        javalin.exception(ApiException.class, (e, ctx) -> {
+            // Whole seconds, rounded up, and never 0: "retry now" would defeat the limit.
+            e.retryAfter().ifPresent(d -> ctx.header("Retry-After", Long.toString(Math.max(1, (d.toMillis() + 999) / 1000))));
+            write(ctx, e.code(), e.getMessage());
+        });
         javalin.exception(HttpResponseException.class, (e, ctx) -> write(ctx, fromFramework(e.getStatus()), frameworkMessage(e.getStatus())));
         javalin.exception(Exception.class, (e, ctx) -> {
             log.error("unhandled error, request {} {} co_id={}", ctx.method(), ctx.path(), RequestIds.of(ctx), e);

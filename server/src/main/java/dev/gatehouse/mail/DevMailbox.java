@@ -34,24 +34,38 @@ public final class DevMailbox implements Mailer {
 
     @Override
     public void enqueue(Handle h, MailMessage message) {
-        h.createUpdate("INSERT INTO dev_mail (id, app_id, recipient, kind, subject, body_text, link, created_at) "
-                        + "VALUES (:id, :appId, :to, :kind, :subject, :text, :link, :at)")
+        h.createUpdate("INSERT INTO dev_mail (id, app_id, recipient, kind, language, subject, body_text, body_html, link, "
+                        + "created_at) VALUES (:id, :appId, :to, :kind, :language, :subject, :text, :html, :link, :at)")
                 .bind("id", ids.objectId())
                 .bind("appId", message.appId())
                 .bind("to", message.to())
                 .bind("kind", message.kind().name())
                 .bind("subject", message.subject())
+                .bind("language", message.language())
                 .bind("text", message.text())
+                .bind("html", message.html())
                 .bind("link", message.link())
                 .bind("at", clock.instant().toEpochMilli())
                 .execute();
-        log.info("dev mailbox: {} mail for {} in app {}: {}", message.kind(), message.to(), message.appId(), message.link());
+        h.afterCommit(() -> log.info("dev mailbox: {} mail for {} in app {}: {}", message.kind(), message.to(),
+                message.appId(), message.link()));
+    }
+
+    @Override
+    public List<Instant> writtenSince(Handle h, String appId, String recipient, Instant since) {
+        return h.createQuery("SELECT created_at FROM dev_mail WHERE app_id = :appId AND recipient = :to "
+                        + "AND created_at > :since ORDER BY created_at")
+                .bind("appId", appId)
+                .bind("to", recipient)
+                .bind("since", since.toEpochMilli())
+                .map((rs, ctx) -> Instant.ofEpochMilli(rs.getLong(1)))
+                .list();
     }
 
     /** The latest messages to {@code recipient}, newest first, each with its token and tokenId. */
     public List<Map<String, Object>> latest(String appId, String recipient, int limit) {
         return database.withHandle(h -> h.createQuery(
-                        "SELECT id, recipient, kind, subject, body_text, link, created_at FROM dev_mail "
+                        "SELECT id, recipient, kind, language, subject, body_text, body_html, link, created_at FROM dev_mail "
                                 + "WHERE app_id = :appId AND recipient = :to ORDER BY seq DESC LIMIT :limit")
                 .bind("appId", appId)
                 .bind("to", recipient)
@@ -62,7 +76,9 @@ public final class DevMailbox implements Mailer {
                     m.put("to", rs.getString("recipient"));
                     m.put("kind", rs.getString("kind").toLowerCase(Locale.ROOT));
                     m.put("subject", rs.getString("subject"));
+                    m.put("language", rs.getString("language"));
                     m.put("text", rs.getString("body_text"));
+                    m.put("html", rs.getString("body_html"));
                     m.put("link", rs.getString("link"));
                     Map<String, String> query = queryParameters(rs.getString("link"));
                     m.put("token", query.get("token"));

@@ -1,13 +1,18 @@
 package dev.gatehouse.mail;
 
+import java.time.Instant;
+import java.util.List;
 import org.jdbi.v3.core.Handle;
 
 /**
  * Where the provider's emails go. A message is handed over inside the transaction that creates the
- * user or token it announces, so that an acknowledged registration never lacks its email: the
- * dev mailbox stores it in that transaction, and an SMTP outbox will queue it there too.
- * Implementations are thread-safe.
+ * user or token it announces, so that an acknowledged request never lacks its email: the dev
+ * mailbox stores it in that transaction, the SMTP outbox queues it there. Implementations are
+ * thread-safe.
  */
 public interface Mailer {
     void enqueue(Handle transaction, MailMessage message);
+
+    /** When the emails to {@code recipient} since {@code since} were written, oldest first (for the send quota). */
+    List<Instant> writtenSince(Handle handle, String appId, String recipient, Instant since);
 }

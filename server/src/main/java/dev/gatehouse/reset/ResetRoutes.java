@@ -20,7 +20,7 @@ public final class ResetRoutes {
     public void register(Javalin javalin) {
         javalin.post(Requests.USERPASS + "/reset/send", ctx -> {
             var app = ProviderPath.app(apps, ctx);
-            reset.sendResetEmail(app, Requests.json(ctx).string("email").orElse(null));
+            reset.sendResetEmail(app, Requests.json(ctx).string("email").orElse(null), ctx.header("Accept-Language"));
             Responses.empty(ctx, 204);
         });
         javalin.post(Requests.USERPASS + "/reset", ctx -> {

@@ -10,6 +10,7 @@ import dev.gatehouse.db.Database;
 import dev.gatehouse.http.ApiException;
 import dev.gatehouse.http.ErrorCode;
 import dev.gatehouse.mail.MailComposer;
+import dev.gatehouse.mail.MailQuota;
 import dev.gatehouse.mail.Mailer;
 import dev.gatehouse.password.PasswordHasher;
 import dev.gatehouse.password.PasswordPolicy;
@@ -31,10 +32,13 @@ public final class ResetService {
     private final PasswordHasher hasher;
     private final Mailer mailer;
     private final MailComposer composer;
+    private final MailQuota quota;
+    private final boolean keepEarlierLinks;
     private final Clock clock;
 
     public ResetService(Database database, UserStore users, UserTokens tokens, SessionStore sessions,
-                        PasswordHasher hasher, Mailer mailer, MailComposer composer, Clock clock) {
+                        PasswordHasher hasher, Mailer mailer, MailComposer composer, MailQuota quota,
+                        boolean keepEarlierLinks, Clock clock) {
         this.database = database;
         this.users = users;
         this.tokens = tokens;
@@ -42,11 +46,13 @@ public final class ResetService {
         this.hasher = hasher;
         this.mailer = mailer;
         this.composer = composer;
+        this.quota = quota;
+        this.keepEarlierLinks = keepEarlierLinks;
         this.clock = clock;
     }
 
     /** Emails a reset link to a confirmed user; a pending user is not a user yet (App Services). */
-    public void sendResetEmail(AppConfig app, String email) {
+    public void sendResetEmail(AppConfig app, String email, String acceptLanguage) {
         ProviderConfig provider = Apps.userpass(app);
         Emails.require(email, false);
         if (provider.runResetFunction()) {
@@ -55,8 +61,12 @@ public final class ResetService {
         database.useTransaction(h -> {
             User user = users.findByEmail(h, app.clientAppId(), email).filter(User::confirmed)
                     .orElseThrow(() -> new ApiException(ErrorCode.UserNotFound, "user not found"));
+            quota.check(h, app.clientAppId(), email);
+            if (!keepEarlierLinks) {
+                tokens.revokeAll(h, user.id(), Purpose.RESET);
+            }
             IssuedToken token = tokens.issue(h, user.id(), Purpose.RESET);
-            mailer.enqueue(h, composer.reset(app, provider, email, token));
+            mailer.enqueue(h, composer.reset(app, provider, email, token, acceptLanguage));
         });
     }
 
