@@ -1,5 +1,6 @@
 package dev.gatehouse.mail;
 
+import com.samskivert.mustache.Escapers;
 import com.samskivert.mustache.Mustache;
 import com.samskivert.mustache.MustacheException;
 import com.samskivert.mustache.Template;
@@ -122,8 +123,13 @@ public final class MailTemplates {
         return subject.strip().replaceAll("[\\r\\n]+", " ");
     }
 
+    /** HTML escaping of the five significant characters only; jmustache's default also escapes '=', which mangles links. */
+    private static final Mustache.Escaper HTML = Escapers.simple(new String[][] {
+        {"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}, {"'", "&#39;"}});
+
     private static Template compile(String part, String source) {
-        return Mustache.compiler().escapeHTML("html".equals(part)).defaultValue("").compile(source);
+        Mustache.Compiler compiler = Mustache.compiler().defaultValue("");
+        return ("html".equals(part) ? compiler.withEscaper(HTML) : compiler.escapeHTML(false)).compile(source);
     }
 
     private static String builtIn(String name) {

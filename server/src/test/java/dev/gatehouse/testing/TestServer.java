@@ -91,6 +91,29 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
         }
     }
 
+    /** The rows of one SQL query on the server's database, each a list of column values. */
+    public java.util.List<java.util.List<Object>> rows(String query, Object... parameters) {
+        try (var connection = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("gatehouse.db"));
+             var statement = connection.prepareStatement(query)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            var rows = new java.util.ArrayList<java.util.List<Object>>();
+            try (var rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    var row = new java.util.ArrayList<Object>();
+                    for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                        row.add(rs.getObject(i));
+                    }
+                    rows.add(row);
+                }
+            }
+            return rows;
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public MutableClock clock() {
         return clock;
     }
