@@ -80,24 +80,29 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
 
     /** Runs one SQL update on the server's database, for states no route can reach yet. */
     public int sql(String update, Object... parameters) {
-        try (var connection = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("gatehouse.db"));
-             var statement = connection.prepareStatement(update)) {
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setObject(i + 1, parameters[i]);
-            }
+        try (var connection = connect(); var statement = prepare(connection, update, parameters)) {
             return statement.executeUpdate();
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
         }
     }
 
+    private java.sql.Connection connect() throws java.sql.SQLException {
+        return java.sql.DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("gatehouse.db"));
+    }
+
+    private static java.sql.PreparedStatement prepare(java.sql.Connection c, String sql, Object... parameters)
+            throws java.sql.SQLException {
+        var statement = c.prepareStatement(sql);
+        for (int i = 0; i < parameters.length; i++) {
+            statement.setObject(i + 1, parameters[i]);
+        }
+        return statement;
+    }
+
     /** The rows of one SQL query on the server's database, each a list of column values. */
     public java.util.List<java.util.List<Object>> rows(String query, Object... parameters) {
-        try (var connection = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("gatehouse.db"));
-             var statement = connection.prepareStatement(query)) {
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setObject(i + 1, parameters[i]);
-            }
+        try (var connection = connect(); var statement = prepare(connection, query, parameters)) {
             var rows = new java.util.ArrayList<java.util.List<Object>>();
             try (var rs = statement.executeQuery()) {
                 while (rs.next()) {
