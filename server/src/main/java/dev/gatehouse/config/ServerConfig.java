@@ -67,6 +67,11 @@ public record ServerConfig(
                 userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, mail);
     }
 
+    public ServerConfig withHashing(HashParameters newHashing) {
+        return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
+                userTokenTtl, newHashing, maxRequestBytes, devMailboxRemote, mail);
+    }
+
     public ServerConfig withMail(MailSettings newMail) {
         return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
                 userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, newMail);

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Handle;
@@ -20,6 +21,13 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
     private final Dialect dialect;
+    /**
+     * SQLite admits one writer at a time and makes the others wait inside native code
+     * ({@code busy_timeout}). A virtual thread waiting there pins its carrier thread; with as many
+     * waiters as cores, the writer that holds the lock cannot be scheduled to commit, and every
+     * writer stalls until the timeout. So writers queue here first, where a virtual thread parks.
+     */
+    private final ReentrantLock writeLock = new ReentrantLock(true);
 
     private Database(HikariDataSource dataSource, Dialect dialect) {
         this.dataSource = dataSource;
@@ -66,18 +74,27 @@ public final class Database implements AutoCloseable {
         return dialect;
     }
 
+    /** Runs {@code callback} in a write transaction; every write goes through here or {@link #useTransaction}. */
     public <R, X extends Exception> R inTransaction(HandleCallback<R, X> callback) throws X {
-        return jdbi.inTransaction(callback);
+        writeLock.lock();
+        try {
+            return jdbi.inTransaction(callback);
+        } finally {
+            writeLock.unlock();
+        }
     }
 
-    /** For single statements, which are atomic on their own. */
+    /** For reads: they run beside writers (WAL) and take no lock. */
     public <R, X extends Exception> R withHandle(HandleCallback<R, X> callback) throws X {
         return jdbi.withHandle(callback);
     }
 
-    /** Runs {@code work} in a transaction and returns nothing. */
+    /** Runs {@code work} in a write transaction and returns nothing. */
     public void useTransaction(Consumer<Handle> work) {
-        jdbi.useTransaction(work::accept);
+        inTransaction(h -> {
+            work.accept(h);
+            return null;
+        });
     }
 
     @Override

@@ -49,7 +49,7 @@ final class OutboxStore {
 
     /** Takes the lease on a message; false when another sender holds it or it is no longer queued. */
     boolean claim(String id, Instant now, Instant leaseUntil) {
-        return database.withHandle(h -> h.createUpdate("UPDATE outbox SET claimed_until = :until WHERE id = :id "
+        return database.inTransaction(h -> h.createUpdate("UPDATE outbox SET claimed_until = :until WHERE id = :id "
                         + "AND status = 'queued' AND (claimed_until IS NULL OR claimed_until < :now)")
                 .bind("id", id)
                 .bind("now", now.toEpochMilli())
@@ -59,7 +59,7 @@ final class OutboxStore {
 
     /** Sent: the bodies, which carry a live link, are dropped. */
     void markSent(String id, Instant now) {
-        database.withHandle(h -> h.createUpdate("UPDATE outbox SET status = 'sent', sent_at = :now, attempts = attempts + 1, "
+        database.inTransaction(h -> h.createUpdate("UPDATE outbox SET status = 'sent', sent_at = :now, attempts = attempts + 1, "
                         + "claimed_until = NULL, body_text = NULL, body_html = NULL, last_error = NULL WHERE id = :id")
                 .bind("id", id)
                 .bind("now", now.toEpochMilli())
@@ -67,7 +67,7 @@ final class OutboxStore {
     }
 
     void markRetry(String id, Instant nextAttempt, String error) {
-        database.withHandle(h -> h.createUpdate("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = :next, "
+        database.inTransaction(h -> h.createUpdate("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = :next, "
                         + "claimed_until = NULL, last_error = :error WHERE id = :id")
                 .bind("id", id)
                 .bind("next", nextAttempt.toEpochMilli())
@@ -77,7 +77,7 @@ final class OutboxStore {
 
     /** Parked: kept for operators with its last error; its bodies too, so it can be retried. */
     void markParked(String id, String error) {
-        database.withHandle(h -> h.createUpdate("UPDATE outbox SET status = 'parked', attempts = attempts + 1, "
+        database.inTransaction(h -> h.createUpdate("UPDATE outbox SET status = 'parked', attempts = attempts + 1, "
                         + "claimed_until = NULL, last_error = :error WHERE id = :id")
                 .bind("id", id)
                 .bind("error", error)
@@ -86,7 +86,7 @@ final class OutboxStore {
 
     /** Puts parked messages back in the queue, due now; returns how many. */
     int requeueParked(Instant now) {
-        return database.withHandle(h -> h.createUpdate("UPDATE outbox SET status = 'queued', attempts = 0, "
+        return database.inTransaction(h -> h.createUpdate("UPDATE outbox SET status = 'queued', attempts = 0, "
                         + "next_attempt_at = :now WHERE status = 'parked'")
                 .bind("now", now.toEpochMilli())
                 .execute());

@@ -101,7 +101,7 @@ public final class OutboxWorker implements AutoCloseable {
         } else {
             Duration delay = backoff(attempts);
             store.markRetry(message.id(), clock.instant().plus(delay), error);
-            log.info("outbox: message {} failed (attempt {}), retrying in {}s: {}", message.id(), attempts, delay.toSeconds(), error);
+            log.info("outbox: message {} failed (attempt {}), retrying in {} ms: {}", message.id(), attempts, delay.toMillis(), error);
         }
     }
 
