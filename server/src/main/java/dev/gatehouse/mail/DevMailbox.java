@@ -53,13 +53,7 @@ public final class DevMailbox implements Mailer {
 
     @Override
     public List<Instant> writtenSince(Handle h, String appId, String recipient, Instant since) {
-        return h.createQuery("SELECT created_at FROM dev_mail WHERE app_id = :appId AND recipient = :to "
-                        + "AND created_at > :since ORDER BY created_at")
-                .bind("appId", appId)
-                .bind("to", recipient)
-                .bind("since", since.toEpochMilli())
-                .map((rs, ctx) -> Instant.ofEpochMilli(rs.getLong(1)))
-                .list();
+        return Mailer.writtenSince(h, "dev_mail", appId, recipient, since);
     }
 
     /** The latest messages to {@code recipient}, newest first, each with its token and tokenId. */

@@ -93,13 +93,7 @@ final class OutboxStore {
     }
 
     List<Instant> writtenSince(Handle h, String appId, String recipient, Instant since) {
-        return h.createQuery("SELECT created_at FROM outbox WHERE app_id = :appId AND recipient = :to "
-                        + "AND created_at > :since ORDER BY created_at")
-                .bind("appId", appId)
-                .bind("to", recipient)
-                .bind("since", since.toEpochMilli())
-                .map((rs, ctx) -> Instant.ofEpochMilli(rs.getLong(1)))
-                .list();
+        return Mailer.writtenSince(h, "outbox", appId, recipient, since);
     }
 
     /** What operators see: messages in a status, newest first, without bodies. */

@@ -1,5 +1,9 @@
 package dev.gatehouse.mail;
 
+import static dev.gatehouse.mail.MailTestSupport.await;
+import static dev.gatehouse.mail.MailTestSupport.freePort;
+import static dev.gatehouse.mail.MailTestSupport.part;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,11 +13,8 @@ import com.icegreen.greenmail.util.ServerSetup;
 import dev.gatehouse.Gatehouse;
 import dev.gatehouse.config.ServerConfig;
 import dev.gatehouse.password.HashParameters;
-import jakarta.mail.Multipart;
-import jakarta.mail.Part;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,7 +44,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -439,12 +439,6 @@ class OutboxCrashTest {
         return node.toString();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
     /** One number from the database the (possibly dead) server left, on a short-lived connection. */
     private static int count(Path db, String query) {
         Properties properties = new Properties();
@@ -456,17 +450,6 @@ class OutboxCrashTest {
             return rs.getInt(1);
         } catch (SQLException e) {
             throw new IllegalStateException(query, e);
-        }
-    }
-
-    /** Polls for an asynchronous outcome, failing after a deadline. */
-    private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
-            }
-            Thread.sleep(10);
         }
     }
 
@@ -502,18 +485,6 @@ class OutboxCrashTest {
         } catch (jakarta.mail.MessagingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String part(MimeMessage message, String type) throws Exception {
-        assertThat(message.isMimeType("multipart/alternative")).isTrue();
-        Multipart alternative = (Multipart) message.getContent();
-        for (int i = 0; i < alternative.getCount(); i++) {
-            Part part = alternative.getBodyPart(i);
-            if (part.isMimeType(type)) {
-                return (String) part.getContent();
-            }
-        }
-        throw new AssertionError("no " + type + " part");
     }
 
     /** The failure, with the servers' output attached (their logs are in the temporary directory). */

@@ -1,5 +1,8 @@
 package dev.gatehouse.mail;
 
+import static dev.gatehouse.mail.MailTestSupport.freePort;
+import static dev.gatehouse.mail.MailTestSupport.part;
+
 import static dev.gatehouse.testing.TestServer.APP;
 import static dev.gatehouse.testing.TestServer.body;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,11 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.gatehouse.testing.TestServer;
-import jakarta.mail.Multipart;
-import jakarta.mail.Part;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -70,38 +70,14 @@ class SmtpDeliveryTest {
         TestServer.expectStatus(server.send(request), 201);
     }
 
-    /** Waits for an asynchronous outcome (the delivery thread), failing after a deadline. */
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        MailTestSupport.await(what, Duration.ofSeconds(15), condition);
     }
 
     private List<Object> outboxRow(String email) {
         List<List<Object>> rows = server.rows("SELECT status, attempts, last_error, body_text FROM outbox WHERE recipient = ? "
                 + "ORDER BY seq DESC", email);
         return rows.isEmpty() ? List.of() : rows.get(0);
-    }
-
-    private static String part(MimeMessage message, String type) throws Exception {
-        Multipart alternative = (Multipart) message.getContent();
-        for (int i = 0; i < alternative.getCount(); i++) {
-            Part part = alternative.getBodyPart(i);
-            if (part.isMimeType(type)) {
-                return (String) part.getContent();
-            }
-        }
-        throw new AssertionError("no " + type + " part");
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     @Test
