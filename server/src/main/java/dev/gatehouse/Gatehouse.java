@@ -86,7 +86,7 @@ public final class Gatehouse implements AutoCloseable {
             PublicUrl publicUrl = new PublicUrl();
             UserStore users = new UserStore();
             SessionStore sessionStore = new SessionStore();
-            UserTokens userTokens = new UserTokens(clock, ids, config.userTokenTtl());
+            UserTokens userTokens = new UserTokens(clock, ids, config.userTokenTtl(), config.mail().resendKeepsEarlierLinks());
             PasswordHasher hasher = new PasswordHasher(config.hashing(), random);
             DevMailbox mailbox = new DevMailbox(database, clock, ids);
             MailSettings mail = config.mail();
@@ -102,13 +102,12 @@ public final class Gatehouse implements AutoCloseable {
 
             HttpServer http = new HttpServer(config.maxRequestBytes(), publicUrl, ids);
             new LocationRoutes(apps, publicUrl).register(http.javalin());
-            boolean keepLinks = mail.resendKeepsEarlierLinks();
             new RegistrationRoutes(apps, new RegistrationService(database, users, userTokens, hasher, mailer, composer, ids, clock))
                     .register(http.javalin());
             new ConfirmationRoutes(apps, new ConfirmationService(database, users, userTokens, mailer, composer, quota,
-                    keepLinks, clock)).register(http.javalin());
+                    clock)).register(http.javalin());
             new ResetRoutes(apps, new ResetService(database, users, userTokens, sessionStore, hasher, mailer, composer,
-                    quota, keepLinks, clock)).register(http.javalin());
+                    quota, clock)).register(http.javalin());
             new SessionRoutes(apps, sessions, keys).register(http.javalin());
             if (outbox == null) {
                 new DevMailboxRoutes(apps, mailbox, config.devMailboxRemote()).register(http.javalin());

@@ -29,18 +29,16 @@ public final class ConfirmationService {
     private final Mailer mailer;
     private final MailComposer composer;
     private final MailQuota quota;
-    private final boolean keepEarlierLinks;
     private final Clock clock;
 
     public ConfirmationService(Database database, UserStore users, UserTokens tokens, Mailer mailer,
-                               MailComposer composer, MailQuota quota, boolean keepEarlierLinks, Clock clock) {
+                               MailComposer composer, MailQuota quota, Clock clock) {
         this.database = database;
         this.users = users;
         this.tokens = tokens;
         this.mailer = mailer;
         this.composer = composer;
         this.quota = quota;
-        this.keepEarlierLinks = keepEarlierLinks;
         this.clock = clock;
     }
 
@@ -71,10 +69,7 @@ public final class ConfirmationService {
                         + ": the provider does not confirm users by email");
             }
             quota.check(h, app.clientAppId(), email);
-            if (!keepEarlierLinks) {
-                tokens.revokeAll(h, user.id(), Purpose.CONFIRM);
-            }
-            IssuedToken token = tokens.issue(h, user.id(), Purpose.CONFIRM);
+            IssuedToken token = tokens.reissue(h, user.id(), Purpose.CONFIRM);
             mailer.enqueue(h, composer.confirmation(app, provider, email, token, acceptLanguage));
         });
     }

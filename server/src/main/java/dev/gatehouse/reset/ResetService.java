@@ -33,12 +33,11 @@ public final class ResetService {
     private final Mailer mailer;
     private final MailComposer composer;
     private final MailQuota quota;
-    private final boolean keepEarlierLinks;
     private final Clock clock;
 
     public ResetService(Database database, UserStore users, UserTokens tokens, SessionStore sessions,
                         PasswordHasher hasher, Mailer mailer, MailComposer composer, MailQuota quota,
-                        boolean keepEarlierLinks, Clock clock) {
+                        Clock clock) {
         this.database = database;
         this.users = users;
         this.tokens = tokens;
@@ -47,7 +46,6 @@ public final class ResetService {
         this.mailer = mailer;
         this.composer = composer;
         this.quota = quota;
-        this.keepEarlierLinks = keepEarlierLinks;
         this.clock = clock;
     }
 
@@ -62,10 +60,7 @@ public final class ResetService {
             User user = users.findByEmail(h, app.clientAppId(), email).filter(User::confirmed)
                     .orElseThrow(() -> new ApiException(ErrorCode.UserNotFound, "user not found"));
             quota.check(h, app.clientAppId(), email);
-            if (!keepEarlierLinks) {
-                tokens.revokeAll(h, user.id(), Purpose.RESET);
-            }
-            IssuedToken token = tokens.issue(h, user.id(), Purpose.RESET);
+            IssuedToken token = tokens.reissue(h, user.id(), Purpose.RESET);
             mailer.enqueue(h, composer.reset(app, provider, email, token, acceptLanguage));
         });
     }

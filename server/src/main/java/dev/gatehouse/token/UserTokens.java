@@ -19,11 +19,25 @@ public final class UserTokens {
     private final Clock clock;
     private final Ids ids;
     private final Duration ttl;
+    private final boolean keepEarlierOnReissue;
 
-    public UserTokens(Clock clock, Ids ids, Duration ttl) {
+    /**
+     * @param keepEarlierOnReissue whether {@link #reissue} leaves a user's earlier unexpired tokens
+     *     valid (App Services did: two emails in flight both work), or retires them
+     */
+    public UserTokens(Clock clock, Ids ids, Duration ttl, boolean keepEarlierOnReissue) {
         this.clock = clock;
         this.ids = ids;
         this.ttl = ttl;
+        this.keepEarlierOnReissue = keepEarlierOnReissue;
+    }
+
+    /** Issues another token of a purpose for a resend, retiring the earlier ones unless configured to keep them. */
+    public IssuedToken reissue(Handle h, String userId, Purpose purpose) {
+        if (!keepEarlierOnReissue) {
+            revokeAll(h, userId, purpose);
+        }
+        return issue(h, userId, purpose);
     }
 
     public IssuedToken issue(Handle h, String userId, Purpose purpose) {
