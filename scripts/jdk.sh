@@ -15,3 +15,10 @@ pick_jdk() {
 
 JAVA_HOME="$(pick_jdk)"
 export JAVA_HOME
+
+# Flags for running Gatehouse itself: Truffle (GraalJS, the function runtime) loads a native library
+# and uses sun.misc.Unsafe; granting both keeps JDK 24+ from warning on every start.
+GATEHOUSE_JVM_FLAGS=(--enable-native-access=ALL-UNNAMED)
+if [ "$(java_major "$JAVA_HOME")" -ge 23 ]; then
+  GATEHOUSE_JVM_FLAGS+=(--sun-misc-unsafe-memory-access=allow)
+fi

@@ -1,7 +1,5 @@
 package dev.gatehouse;
 
-import dev.gatehouse.account.RegistrationRoutes;
-import dev.gatehouse.account.RegistrationService;
 import dev.gatehouse.account.UserStore;
 import dev.gatehouse.app.Apps;
 import dev.gatehouse.app.LocationRoutes;
@@ -9,9 +7,12 @@ import dev.gatehouse.config.AppConfig;
 import dev.gatehouse.config.AppExportLoader;
 import dev.gatehouse.config.InvalidConfigException;
 import dev.gatehouse.config.ServerConfig;
+import dev.gatehouse.confirmation.ConfirmationFunction;
 import dev.gatehouse.confirmation.ConfirmationRoutes;
 import dev.gatehouse.confirmation.ConfirmationService;
 import dev.gatehouse.db.Database;
+import dev.gatehouse.function.Functions;
+import dev.gatehouse.function.JavaFunctions;
 import dev.gatehouse.http.HttpServer;
 import dev.gatehouse.http.PublicUrl;
 import dev.gatehouse.mail.DevMailbox;
@@ -23,6 +24,8 @@ import dev.gatehouse.mail.MailTemplates;
 import dev.gatehouse.mail.Mailer;
 import dev.gatehouse.mail.Outbox;
 import dev.gatehouse.password.PasswordHasher;
+import dev.gatehouse.registration.RegistrationRoutes;
+import dev.gatehouse.registration.RegistrationService;
 import dev.gatehouse.reset.ResetRoutes;
 import dev.gatehouse.reset.ResetService;
 import dev.gatehouse.session.SessionRoutes;
@@ -56,33 +59,61 @@ public final class Gatehouse implements AutoCloseable {
     private final Apps apps;
     private final PasswordHasher hasher;
     private final Outbox outbox;
+    private final Functions functions;
 
     private Gatehouse(Database database, HttpServer http, PublicUrl publicUrl, Apps apps, PasswordHasher hasher,
-                      Outbox outbox) {
+                      Outbox outbox, Functions functions) {
         this.database = database;
         this.http = http;
         this.publicUrl = publicUrl;
         this.apps = apps;
         this.hasher = hasher;
         this.outbox = outbox;
+        this.functions = functions;
     }
 
     /** Starts a server with the system clock and a strong random source. */
     public static Gatehouse start(ServerConfig config) {
-        return start(config, Clock.systemUTC(), new SecureRandom());
+        return start(config, JavaFunctions.none());
     }
 
     /**
-     * Starts a server with the given clock and random source (tests move the clock to expire
-     * tokens). Refuses to start, listing every problem, when the configuration is invalid.
+     * Starts a server whose providers may also name the given Java functions (for applications that
+     * embed Gatehouse), with the system clock and a strong random source.
      */
+    public static Gatehouse start(ServerConfig config, JavaFunctions javaFunctions) {
+        return start(config, Clock.systemUTC(), new SecureRandom(), javaFunctions);
+    }
+
+    /** Starts a server with the given clock and random source (tests move the clock to expire tokens). */
     public static Gatehouse start(ServerConfig config, Clock clock, SecureRandom random) {
+        return start(config, clock, random, JavaFunctions.none());
+    }
+
+    /**
+     * Starts a server with the given clock, random source and Java functions. Refuses to start,
+     * listing every problem, when the configuration is invalid.
+     */
+    public static Gatehouse start(ServerConfig config, Clock clock, SecureRandom random, JavaFunctions javaFunctions) {
         Map<String, MailTemplates> templates = new HashMap<>();
-        Apps apps = new Apps(loadApps(config, templates));
-        Database database = Database.sqlite(config.dataDir());
+        List<AppConfig> loaded = loadApps(config, javaFunctions, templates);
+        Ids ids = new Ids(clock, random);
+        List<String> functionProblems = new ArrayList<>();
+        Functions functions = Functions.load(loaded, javaFunctions, config.functions(), clock, ids, functionProblems);
+        if (!functionProblems.isEmpty()) {
+            functions.close();
+            throw new InvalidConfigException(functionProblems);
+        }
+        Apps apps = new Apps(loaded);
+        Database database;
+        try {
+            database = Database.sqlite(config.dataDir());
+        } catch (RuntimeException e) {
+            functions.close();
+            throw e;
+        }
         Outbox outbox = null;
         try {
-            Ids ids = new Ids(clock, random);
             PublicUrl publicUrl = new PublicUrl();
             UserStore users = new UserStore();
             SessionStore sessionStore = new SessionStore();
@@ -102,12 +133,13 @@ public final class Gatehouse implements AutoCloseable {
 
             HttpServer http = new HttpServer(config.maxRequestBytes(), publicUrl, ids);
             new LocationRoutes(apps, publicUrl).register(http.javalin());
-            new RegistrationRoutes(apps, new RegistrationService(database, users, userTokens, hasher, mailer, composer, ids, clock))
-                    .register(http.javalin());
+            ConfirmationFunction confirmationFunction = new ConfirmationFunction(database, users, userTokens, functions, clock);
+            new RegistrationRoutes(apps, new RegistrationService(database, users, userTokens, hasher, mailer, composer,
+                    confirmationFunction, ids, clock)).register(http.javalin());
             new ConfirmationRoutes(apps, new ConfirmationService(database, users, userTokens, mailer, composer, quota,
-                    clock)).register(http.javalin());
+                    confirmationFunction, clock)).register(http.javalin());
             new ResetRoutes(apps, new ResetService(database, users, userTokens, sessionStore, hasher, mailer, composer,
-                    quota, clock)).register(http.javalin());
+                    quota, functions, clock)).register(http.javalin());
             new SessionRoutes(apps, sessions, keys).register(http.javalin());
             if (outbox == null) {
                 new DevMailboxRoutes(apps, mailbox, config.devMailboxRemote()).register(http.javalin());
@@ -115,7 +147,7 @@ public final class Gatehouse implements AutoCloseable {
 
             int port = http.start(config.host(), config.port());
             publicUrl.set(config.publicUrl() != null ? config.publicUrl() : "http://localhost:" + port);
-            Gatehouse server = new Gatehouse(database, http, publicUrl, apps, hasher, outbox);
+            Gatehouse server = new Gatehouse(database, http, publicUrl, apps, hasher, outbox, functions);
             server.logStartup(config);
             return server;
         } catch (RuntimeException e) {
@@ -123,18 +155,20 @@ public final class Gatehouse implements AutoCloseable {
                 outbox.close();
             }
             database.close();
+            functions.close();
             throw e;
         }
     }
 
     /** Loads the apps and their email templates, or throws with every problem found. */
-    private static List<AppConfig> loadApps(ServerConfig config, Map<String, MailTemplates> templates) {
+    private static List<AppConfig> loadApps(ServerConfig config, JavaFunctions javaFunctions,
+                                            Map<String, MailTemplates> templates) {
         List<String> problems = new ArrayList<>(config.problems());
         List<AppConfig> loaded = new ArrayList<>();
         if (config.appDirs().isEmpty()) {
             loaded.add(AppExportLoader.defaultApp());
         }
-        AppExportLoader loader = new AppExportLoader();
+        AppExportLoader loader = new AppExportLoader(javaFunctions.names());
         Map<String, Path> seen = new HashMap<>();
         for (Path dir : config.appDirs()) {
             AppConfig app = loader.load(dir, problems);
@@ -197,6 +231,7 @@ public final class Gatehouse implements AutoCloseable {
         if (outbox != null) {
             outbox.close();
         }
+        functions.close();
         database.close();
     }
 }

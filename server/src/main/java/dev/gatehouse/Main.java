@@ -1,6 +1,7 @@
 package dev.gatehouse;
 
 import dev.gatehouse.config.Durations;
+import dev.gatehouse.config.FunctionSettings;
 import dev.gatehouse.config.InvalidConfigException;
 import dev.gatehouse.config.ServerConfig;
 import dev.gatehouse.db.Database;
@@ -12,7 +13,9 @@ import dev.gatehouse.password.HashParameters;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -76,6 +79,8 @@ public final class Main implements Runnable {
     @Command(name = "serve", mixinStandardHelpOptions = true,
             description = "Run the server. With no --app, serves a default app 'gatehouse-local'.")
     static final class Serve implements Callable<Integer> {
+        private static final String SECRET_PREFIX = "GATEHOUSE_SECRET_";
+
         @Option(names = "--host", defaultValue = "${env:GATEHOUSE_HOST:-127.0.0.1}",
                 description = "Interface to bind (env GATEHOUSE_HOST, default ${DEFAULT-VALUE}).")
         String host;
@@ -201,6 +206,28 @@ public final class Main implements Runnable {
                 description = "Serve the dev mailbox to non-loopback clients (env GATEHOUSE_DEV_MAILBOX_REMOTE, default ${DEFAULT-VALUE}).")
         boolean devMailboxRemote;
 
+        @Option(names = "--function-timeout", defaultValue = "${env:GATEHOUSE_FUNCTION_TIMEOUT:-10s}",
+                description = "Wall-clock limit of one confirmation/reset function call, of any kind "
+                        + "(env GATEHOUSE_FUNCTION_TIMEOUT, default ${DEFAULT-VALUE}).")
+        String functionTimeout;
+
+        @Option(names = "--function-statement-limit", defaultValue = "${env:GATEHOUSE_FUNCTION_STATEMENT_LIMIT:-10000000}",
+                description = "Most JavaScript statements per call (env GATEHOUSE_FUNCTION_STATEMENT_LIMIT, default ${DEFAULT-VALUE}).")
+        long functionStatements;
+
+        @Option(names = "--function-memory-mib", defaultValue = "${env:GATEHOUSE_FUNCTION_MEMORY_MIB:-256}",
+                description = "Most MiB one JavaScript call may allocate (env GATEHOUSE_FUNCTION_MEMORY_MIB, default ${DEFAULT-VALUE}).")
+        long functionMemoryMib;
+
+        @Option(names = "--function-concurrency", defaultValue = "${env:GATEHOUSE_FUNCTION_CONCURRENCY:-0}",
+                description = "JavaScript calls run at once; 0 means max(2, cores) (env GATEHOUSE_FUNCTION_CONCURRENCY).")
+        int functionConcurrency;
+
+        @Option(names = "--function-http-allow", split = ",", defaultValue = "${env:GATEHOUSE_FUNCTION_HTTP_ALLOW}",
+                description = "Hosts context.http may reach: host, host:port or *.domain, comma-separated; "
+                        + "none by default (env GATEHOUSE_FUNCTION_HTTP_ALLOW).")
+        List<String> functionHttpAllow = new ArrayList<>();
+
         @Override
         public Integer call() throws InterruptedException {
             List<String> problems = new ArrayList<>();
@@ -208,13 +235,20 @@ public final class Main implements Runnable {
             Duration refresh = Durations.parse("refresh token lifetime", refreshTtl, problems);
             Duration userToken = Durations.parse("confirmation/reset token lifetime", userTokenTtl, problems);
             MailSettings mail = mailSettings(problems);
+            Duration timeout = Durations.parse("function timeout", functionTimeout, problems);
             if (!problems.isEmpty()) {
                 return refuse(problems);
             }
+            FunctionSettings defaults = FunctionSettings.defaults();
+            FunctionSettings functions = new FunctionSettings(timeout, functionStatements, functionMemoryMib * 1024 * 1024,
+                    functionConcurrency == 0 ? defaults.concurrency() : functionConcurrency,
+                    functionHttpAllow == null ? List.of() : functionHttpAllow.stream().map(String::trim)
+                            .filter(h -> !h.isEmpty()).toList(),
+                    secretsFromEnvironment(System.getenv()));
             ServerConfig config = new ServerConfig(host, port, blankToNull(publicUrl), dataDir,
                     apps == null ? List.of() : apps, access, refresh, userToken,
                     new HashParameters(argonMemory, argonIterations, argonParallelism), maxRequestBytes, devMailboxRemote,
-                    mail);
+                    mail, functions);
             Gatehouse server;
             try {
                 server = Gatehouse.start(config);
@@ -256,6 +290,17 @@ public final class Main implements Runnable {
                     blankToNull(smtpTrust));
             return MailSettings.devMailbox().withSmtp(smtp).withRetries(mailMaxAttempts, initial, max, poll)
                     .withQuota(mailQuota, window, resendKeepsEarlierLinks);
+        }
+
+        /** Secrets come from the environment only, never flags: flags show in the process list. */
+        static Map<String, String> secretsFromEnvironment(Map<String, String> environment) {
+            Map<String, String> secrets = new HashMap<>();
+            environment.forEach((name, value) -> {
+                if (name.startsWith(SECRET_PREFIX) && name.length() > SECRET_PREFIX.length()) {
+                    secrets.put(name.substring(SECRET_PREFIX.length()), value);
+                }
+            });
+            return secrets;
         }
 
         private static int refuse(List<String> problems) {

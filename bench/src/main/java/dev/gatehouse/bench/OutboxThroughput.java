@@ -276,9 +276,7 @@ public final class OutboxThroughput {
                         Duration.ofSeconds(5), Duration.ofSeconds(30), null))
                 .withRetries(10, Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMillis(100))
                 .withQuota(0, Duration.ofHours(1), true));
-        return hashing == null ? c : new ServerConfig(c.host(), c.port(), c.publicUrl(), c.dataDir(), c.appDirs(),
-                c.accessTokenTtl(), c.refreshTokenTtl(), c.userTokenTtl(), hashing, c.maxRequestBytes(),
-                c.devMailboxRemote(), c.mail());
+        return hashing == null ? c : c.withHashing(hashing);
     }
 
     private Sink sink(int port) {

@@ -70,6 +70,11 @@ public final class UserStore {
         return h.createUpdate("DELETE FROM users WHERE id = :id").bind("id", id).execute() == 1;
     }
 
+    /** Deletes the user if it is still pending; false when it is gone or was confirmed meanwhile. */
+    public boolean deletePending(Handle h, String id) {
+        return h.createUpdate("DELETE FROM users WHERE id = :id AND confirmed = 0").bind("id", id).execute() == 1;
+    }
+
     static User map(ResultSet rs) throws SQLException {
         return new User(rs.getString("id"), rs.getString("app_id"), rs.getString("email"),
                 rs.getString("password_hash"), rs.getString("identity_id"), rs.getInt("confirmed") == 1,

@@ -15,6 +15,7 @@ import java.util.Map;
  * @param allowedRequestOrigins CORS allow-list from the export; empty allows every origin
  * @param userpass the {@code local-userpass} provider, or null when the app has none
  * @param functions the export's functions by name
+ * @param values what functions read through {@code context.values} and {@code context.environment}
  * @param directory the export directory, or null for the default app
  */
 public record AppConfig(
@@ -26,6 +27,7 @@ public record AppConfig(
         List<String> allowedRequestOrigins,
         ProviderConfig userpass,
         Map<String, FunctionSource> functions,
+        AppValues values,
         Path directory) {
 
     public AppConfig {

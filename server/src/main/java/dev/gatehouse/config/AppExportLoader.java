@@ -9,10 +9,12 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -28,6 +30,17 @@ public final class AppExportLoader {
     private static final String USERPASS = "local-userpass";
 
     private final ObjectMapper mapper = new ObjectMapper();
+    private final Set<String> javaFunctionNames;
+
+    /** A loader for exports whose providers may only name functions of their own. */
+    public AppExportLoader() {
+        this(Set.of());
+    }
+
+    /** A loader for exports whose providers may also name these Java functions of the embedding application. */
+    public AppExportLoader(Set<String> javaFunctionNames) {
+        this.javaFunctionNames = Set.copyOf(javaFunctionNames);
+    }
 
     /** The loaded app, or null with the reasons added to {@code problems}. */
     public AppConfig load(Path dir, List<String> problems) {
@@ -59,8 +72,16 @@ public final class AppExportLoader {
         Map<String, FunctionSource> functions = loadFunctions(dir.resolve("functions"), found);
         ProviderConfig userpass = loadProvider(dir, found);
         if (userpass != null) {
-            found.addAll(userpass.problems(functions.keySet()).stream().map(p -> "local-userpass: " + p).toList());
+            Set<String> names = new HashSet<>(functions.keySet());
+            names.addAll(javaFunctionNames);
+            found.addAll(userpass.problems(names).stream().map(p -> "local-userpass: " + p).toList());
+            for (String name : functions.keySet()) {
+                if (javaFunctionNames.contains(name)) {
+                    found.add("function '" + name + "' is defined both in functions/ and as a Java function");
+                }
+            }
         }
+        AppValues values = loadValues(dir, text(root, "environment"), found);
         JsonNode origins = root.has("allowed_request_origins") ? root.get("allowed_request_origins") : root.path("security").get("allowed_request_origins");
         List<String> allowedOrigins = new ArrayList<>();
         if (origins != null && origins.isArray()) {
@@ -75,7 +96,7 @@ public final class AppExportLoader {
         String location = text(root, "location") != null ? text(root, "location") : text(root, "provider_region");
         return new AppConfig(clientAppId, appObjectId, name == null ? clientAppId : name,
                 deployment == null ? "GLOBAL" : deployment, location == null ? "US-VA" : location,
-                allowedOrigins, userpass, functions, dir);
+                allowedOrigins, userpass, functions, values, dir);
     }
 
     private ProviderConfig loadProvider(Path dir, List<String> problems) {
@@ -126,8 +147,12 @@ public final class AppExportLoader {
                 return functions;
             }
             for (JsonNode entry : list) {
-                addFunction(functions, text(entry, "name"), entry.path("private").asBoolean(false),
-                        functionsDir, "functions/config.json", problems);
+                if (entry.has("webhook")) {
+                    addWebhook(functions, entry, problems);
+                } else {
+                    addFunction(functions, text(entry, "name"), entry.path("private").asBoolean(false),
+                            functionsDir, "functions/config.json", problems);
+                }
             }
             return functions;
         }
@@ -145,6 +170,65 @@ public final class AppExportLoader {
             problems.add("cannot list functions/: " + e.getMessage());
         }
         return functions;
+    }
+
+    /** A Gatehouse webhook function: {@code {"name", "webhook": {"url", "secret_name"}}}. */
+    private static void addWebhook(Map<String, FunctionSource> functions, JsonNode entry, List<String> problems) {
+        String name = text(entry, "name");
+        JsonNode webhook = entry.get("webhook");
+        String url = text(webhook, "url");
+        String secretName = text(webhook, "secret_name");
+        String where = "function '" + name + "': ";
+        if (name == null || name.isBlank()) {
+            problems.add("functions/config.json: every function needs a plain name");
+        } else if (functions.containsKey(name)) {
+            problems.add("function '" + name + "' is defined twice");
+        } else if (url == null || !Urls.isHttpUrl(url)) {
+            problems.add(where + "webhook.url must be an absolute http(s) URL");
+        } else if (!url.startsWith("https://") && !Urls.isLoopback(url)) {
+            // The call carries tokens and, for reset functions, the proposed password.
+            problems.add(where + "webhook.url must use https (plain http is allowed to loopback addresses only)");
+        } else if (secretName == null || secretName.isBlank()) {
+            problems.add(where + "webhook.secret_name must name the secret that signs its calls");
+        } else {
+            functions.put(name, new FunctionSource(name, entry.path("private").asBoolean(false), null,
+                    new FunctionSource.Webhook(url, secretName)));
+        }
+    }
+
+    /** {@code values/*.json} and {@code environments/<tag>.json}, as App Services exports them. */
+    private AppValues loadValues(Path dir, String environment, List<String> problems) {
+        Map<String, AppValues.Value> values = new LinkedHashMap<>();
+        Path valuesDir = dir.resolve("values");
+        if (Files.isDirectory(valuesDir)) {
+            try (Stream<Path> files = Files.list(valuesDir)) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+                    JsonNode entry = readJson(file, problems);
+                    String name = text(entry, "name");
+                    if (entry == null) {
+                        continue;
+                    }
+                    if (name == null || !entry.has("value")) {
+                        problems.add("values/" + file.getFileName() + " needs a name and a value");
+                    } else if (entry.path("from_secret").asBoolean(false) && !entry.get("value").isTextual()) {
+                        problems.add("values/" + file.getFileName() + ": a from_secret value must name the secret");
+                    } else {
+                        values.put(name, new AppValues.Value(entry.get("value"), entry.path("from_secret").asBoolean(false)));
+                    }
+                }
+            } catch (IOException e) {
+                problems.add("cannot list values/: " + e.getMessage());
+            }
+        }
+        String tag = environment == null ? "" : environment;
+        JsonNode envValues = mapper.createObjectNode();
+        if (!tag.isEmpty() && !tag.contains("/") && !tag.contains("..")) {
+            JsonNode env = readJson(dir.resolve("environments/" + tag + ".json"), problems);
+            if (env != null && env.path("values").isObject()) {
+                envValues = env.get("values");
+            }
+        }
+        return new AppValues(tag, envValues, values);
     }
 
     private static void addFunction(Map<String, FunctionSource> functions, String name, boolean isPrivate,
@@ -172,7 +256,7 @@ public final class AppExportLoader {
                 problems.add("function '" + name + "' does not assign exports");
                 return;
             }
-            functions.put(name, new FunctionSource(name, isPrivate, code));
+            functions.put(name, new FunctionSource(name, isPrivate, code, null));
         } catch (IOException e) {
             problems.add("cannot read " + source + ": " + e.getMessage());
         }
@@ -246,6 +330,6 @@ public final class AppExportLoader {
     public static AppConfig defaultApp() {
         String id = "gatehouse-local";
         return new AppConfig(id, derivedObjectId(id), "Gatehouse local app", "GLOBAL", "US-VA", List.of(),
-                ProviderConfig.emailDefaults(), Map.of(), null);
+                ProviderConfig.emailDefaults(), Map.of(), AppValues.none(), null);
     }
 }

@@ -45,8 +45,9 @@ public record ProviderConfig(
     }
 
     /**
-     * Every problem with this configuration given the app's function names; the same check runs at
-     * start-up and wherever the provider is changed later.
+     * Every problem with this configuration given the function names it may use (the export's and
+     * the embedding application's Java functions); the same check runs at start-up and wherever the
+     * provider is changed later.
      */
     public List<String> problems(Set<String> functionNames) {
         List<String> problems = new ArrayList<>();
@@ -59,14 +60,6 @@ public record ProviderConfig(
         }
         checkFunction(problems, runConfirmationFunction, "confirmationFunctionName", confirmationFunctionName, functionNames);
         checkFunction(problems, runResetFunction, "resetFunctionName", resetFunctionName, functionNames);
-        if (runConfirmationFunction) {
-            problems.add("runConfirmationFunction: confirmation functions are not supported by this version of "
-                    + "Gatehouse yet; use autoConfirm or confirmation emails");
-        }
-        if (runResetFunction) {
-            problems.add("runResetFunction: reset functions are not supported by this version of Gatehouse yet; "
-                    + "use reset emails");
-        }
         return problems;
     }
 
@@ -89,7 +82,8 @@ public record ProviderConfig(
         if (enabled && (name == null || name.isEmpty())) {
             problems.add(field + " is required when its function mode is on");
         } else if (name != null && !name.isEmpty() && !functionNames.contains(name)) {
-            problems.add(field + " names function '" + name + "', which does not exist in functions/");
+            problems.add(field + " names function '" + name + "', which does not exist in functions/ "
+                    + "or among the registered Java functions");
         }
     }
 }

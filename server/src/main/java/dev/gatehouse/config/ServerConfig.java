@@ -24,6 +24,7 @@ import java.util.Objects;
  * @param maxRequestBytes largest request body accepted
  * @param devMailboxRemote serve the dev mailbox to non-loopback clients too
  * @param mail email delivery: SMTP (or the dev mailbox), retries, quota
+ * @param functions limits and permissions of confirmation and reset functions
  */
 public record ServerConfig(
         String host,
@@ -37,7 +38,8 @@ public record ServerConfig(
         HashParameters hashing,
         long maxRequestBytes,
         boolean devMailboxRemote,
-        MailSettings mail) {
+        MailSettings mail,
+        FunctionSettings functions) {
 
     public ServerConfig {
         Objects.requireNonNull(host);
@@ -48,39 +50,47 @@ public record ServerConfig(
         Objects.requireNonNull(userTokenTtl);
         Objects.requireNonNull(hashing);
         Objects.requireNonNull(mail);
+        Objects.requireNonNull(functions);
     }
 
     /** The defaults, with the data directory given. */
     public static ServerConfig defaults(Path dataDir) {
         return new ServerConfig("127.0.0.1", 8080, null, dataDir, List.of(),
                 Duration.ofMinutes(30), Duration.ofDays(60), Duration.ofMinutes(30),
-                HashParameters.OWASP, 64 * 1024, false, MailSettings.devMailbox());
+                HashParameters.OWASP, 64 * 1024, false, MailSettings.devMailbox(),
+                FunctionSettings.defaults());
     }
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, mail);
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, mail, functions);
     }
 
     public ServerConfig withAppDirs(List<Path> dirs) {
         return new ServerConfig(host, port, publicUrl, dataDir, dirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, mail);
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, mail, functions);
     }
 
     public ServerConfig withHashing(HashParameters newHashing) {
         return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, newHashing, maxRequestBytes, devMailboxRemote, mail);
+                userTokenTtl, newHashing, maxRequestBytes, devMailboxRemote, mail, functions);
     }
 
     public ServerConfig withMail(MailSettings newMail) {
         return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, newMail);
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, newMail, functions);
+    }
+
+    public ServerConfig withFunctions(FunctionSettings newFunctions) {
+        return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, mail, newFunctions);
     }
 
     /** Every problem with these settings, so that start-up can report them together. */
     public List<String> problems() {
         List<String> problems = new ArrayList<>(hashing.problems());
         problems.addAll(mail.problems());
+        problems.addAll(functions.problems());
         if (port < 0 || port > 65_535) {
             problems.add("port must be between 0 and 65535, got " + port);
         }

@@ -17,6 +17,17 @@ public final class Urls {
         }
     }
 
+    /** Whether an http(s) URL names a loopback host (localhost, 127.0.0.0/8, ::1), by its text alone. */
+    public static boolean isLoopback(String value) {
+        try {
+            String host = new URI(value).getHost();
+            return host != null && (host.equalsIgnoreCase("localhost") || host.startsWith("127.")
+                    || host.equals("[::1]") || host.equals("::1"));
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+
     /**
      * Appends {@code token} and {@code tokenId} as App Services did: {@code ?} or, when the URL
      * already has a query, {@code &}; a fragment stays at the end, where browsers expect it.

@@ -19,8 +19,8 @@ import java.time.Clock;
 import org.jdbi.v3.core.Handle;
 
 /**
- * Confirming pending users: by token (from the email link), by re-sending the email, or by
- * re-running the confirmation function (refused until function modes exist). Thread-safe.
+ * Confirming pending users: by token (from the email link or the confirmation function), by
+ * re-sending the email, or by re-running the confirmation function. Thread-safe.
  */
 public final class ConfirmationService {
     private final Database database;
@@ -29,16 +29,18 @@ public final class ConfirmationService {
     private final Mailer mailer;
     private final MailComposer composer;
     private final MailQuota quota;
+    private final ConfirmationFunction function;
     private final Clock clock;
 
     public ConfirmationService(Database database, UserStore users, UserTokens tokens, Mailer mailer,
-                               MailComposer composer, MailQuota quota, Clock clock) {
+                               MailComposer composer, MailQuota quota, ConfirmationFunction function, Clock clock) {
         this.database = database;
         this.users = users;
         this.tokens = tokens;
         this.mailer = mailer;
         this.composer = composer;
         this.quota = quota;
+        this.function = function;
         this.clock = clock;
     }
 
@@ -74,17 +76,25 @@ public final class ConfirmationService {
         });
     }
 
-    /** Re-runs the confirmation function for a pending user. */
+    /**
+     * Re-runs the confirmation function for a pending user, with a fresh token (earlier ones stay or
+     * go as for a resent email).
+     */
     public void retryCustomConfirmation(AppConfig app, String email) {
         ProviderConfig provider = Apps.userpass(app);
         Emails.require(email, false);
         if (provider.autoConfirm()) {
             throw ApiException.badRequest("cannot run confirmation for " + email + ": automatic confirmation is enabled");
         }
-        database.withHandle(h -> pendingUser(h, app, email));
-        // Function modes are refused at start-up until the function runtime lands, so a provider
-        // that gets here confirms by email.
-        throw ApiException.badRequest("cannot run confirmation for " + email + ": no confirmation function is configured");
+        record Pending(User user, IssuedToken token) {}
+        Pending pending = database.inTransaction(h -> {
+            User user = pendingUser(h, app, email);
+            if (!provider.runConfirmationFunction()) {
+                throw ApiException.badRequest("cannot run confirmation for " + email + ": no confirmation function is configured");
+            }
+            return new Pending(user, tokens.reissue(h, user.id(), Purpose.CONFIRM));
+        });
+        function.run(app, provider, pending.user(), pending.token(), false);
     }
 
     private User pendingUser(Handle h, AppConfig app, String email) {

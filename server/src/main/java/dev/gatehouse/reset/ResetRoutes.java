@@ -2,6 +2,7 @@ package dev.gatehouse.reset;
 
 import dev.gatehouse.app.Apps;
 import dev.gatehouse.app.ProviderPath;
+import dev.gatehouse.function.FunctionArguments;
 import dev.gatehouse.http.JsonBody;
 import dev.gatehouse.http.Requests;
 import dev.gatehouse.http.Responses;
@@ -33,7 +34,8 @@ public final class ResetRoutes {
         javalin.post(Requests.USERPASS + "/reset/call", ctx -> {
             var app = ProviderPath.app(apps, ctx);
             JsonBody body = Requests.json(ctx);
-            reset.callResetFunction(app, body.string("email").orElse(null), body.string("password").orElse(null));
+            reset.callResetFunction(app, body.string("email").orElse(null), body.string("password").orElse(null),
+                    FunctionArguments.parse(body.field("arguments").orElse(null)));
             Responses.empty(ctx, 204);
         });
     }

@@ -7,6 +7,8 @@ import dev.gatehouse.app.Apps;
 import dev.gatehouse.config.AppConfig;
 import dev.gatehouse.config.ProviderConfig;
 import dev.gatehouse.db.Database;
+import dev.gatehouse.function.FunctionCall;
+import dev.gatehouse.function.Functions;
 import dev.gatehouse.http.ApiException;
 import dev.gatehouse.http.ErrorCode;
 import dev.gatehouse.mail.MailComposer;
@@ -19,10 +21,12 @@ import dev.gatehouse.token.IssuedToken;
 import dev.gatehouse.token.Purpose;
 import dev.gatehouse.token.UserTokens;
 import java.time.Clock;
+import org.bson.BsonArray;
 
 /**
- * Password reset by emailed link. A completed reset uses up every reset token of the user and
- * revokes all its sessions (someone who knew the old password is logged out). Thread-safe.
+ * Password reset by emailed link or by the provider's reset function. A completed reset uses up
+ * every reset token of the user and revokes all its sessions (someone who knew the old password is
+ * logged out). Thread-safe.
  */
 public final class ResetService {
     private final Database database;
@@ -33,11 +37,12 @@ public final class ResetService {
     private final Mailer mailer;
     private final MailComposer composer;
     private final MailQuota quota;
+    private final Functions functions;
     private final Clock clock;
 
     public ResetService(Database database, UserStore users, UserTokens tokens, SessionStore sessions,
                         PasswordHasher hasher, Mailer mailer, MailComposer composer, MailQuota quota,
-                        Clock clock) {
+                        Functions functions, Clock clock) {
         this.database = database;
         this.users = users;
         this.tokens = tokens;
@@ -46,6 +51,7 @@ public final class ResetService {
         this.mailer = mailer;
         this.composer = composer;
         this.quota = quota;
+        this.functions = functions;
         this.clock = clock;
     }
 
@@ -83,15 +89,49 @@ public final class ResetService {
     }
 
     /**
-     * Runs the reset function. Until the function runtime exists (start-up refuses apps that turn
-     * reset functions on), a known user gets the contract's failure, as if the function had failed.
+     * Runs the reset function with {@code ({username, password, token, tokenId, currentPasswordValid},
+     * ...arguments)}. Success sets the password now; pending leaves it to {@code reset} with the
+     * token; fail, or no status at all, answers the contract's error and retires the token.
      */
-    public void callResetFunction(AppConfig app, String email, String password) {
-        Apps.userpass(app);
+    public void callResetFunction(AppConfig app, String email, String password, BsonArray arguments) {
+        ProviderConfig provider = Apps.userpass(app);
         Emails.require(email, false);
         PasswordPolicy.require(password);
-        database.withHandle(h -> users.findByEmail(h, app.clientAppId(), email).filter(User::confirmed)
+        User user = database.withHandle(h -> users.findByEmail(h, app.clientAppId(), email).filter(User::confirmed)
                 .orElseThrow(() -> new ApiException(ErrorCode.UserNotFound, "user not found")));
-        throw ApiException.badRequest("failed to reset password for user \"" + email + "\"");
+        if (!provider.runResetFunction()) {
+            throw failed(email);
+        }
+        // Both Argon2id runs come before any lock: the check the function is told about, and the
+        // new hash, kept only if the function answers success.
+        boolean currentPasswordValid = hasher.verify(password, user.passwordHash());
+        String hash = hasher.hash(password);
+        IssuedToken token = database.inTransaction(h -> tokens.reissue(h, user.id(), Purpose.RESET));
+        FunctionCall call = FunctionCall.reset(app.clientAppId(), provider.resetFunctionName(), email, password,
+                token.token(), token.tokenId(), currentPasswordValid, arguments);
+        switch (functions.run(app, provider.resetFunctionName(), call)) {
+            case SUCCESS -> {
+                try {
+                    database.useTransaction(h -> {
+                        // Using the token up proves nothing else (a reset, a deletion) got there first.
+                        tokens.consume(h, token.token(), token.tokenId(), Purpose.RESET);
+                        users.updatePassword(h, user.id(), hash);
+                        tokens.revokeAll(h, user.id(), Purpose.RESET);
+                        sessions.revokeAllForUser(h, user.id(), clock.instant());
+                    });
+                } catch (ApiException e) {
+                    throw failed(email);
+                }
+            }
+            case PENDING -> { }
+            case FAIL, ERROR -> {
+                database.useTransaction(h -> tokens.revoke(h, token.tokenId()));
+                throw failed(email);
+            }
+        }
+    }
+
+    private static ApiException failed(String email) {
+        return ApiException.badRequest("failed to reset password for user \"" + email + "\"");
     }
 }

@@ -104,6 +104,11 @@ public final class UserTokens {
                 .execute();
     }
 
+    /** Removes one token, such as one issued for a function call that failed. */
+    public void revoke(Handle h, String tokenId) {
+        h.createUpdate("DELETE FROM user_tokens WHERE token_id = :tokenId").bind("tokenId", tokenId).execute();
+    }
+
     private static ApiException invalid() {
         return new ApiException(ErrorCode.UserpassTokenInvalid, EXPIRED_OR_INVALID);
     }

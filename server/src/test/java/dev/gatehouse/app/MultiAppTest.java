@@ -6,6 +6,7 @@ import static dev.gatehouse.testing.WireAssertions.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gatehouse.testing.AppExport;
 import dev.gatehouse.testing.TestServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,24 +23,18 @@ class MultiAppTest {
     static Path dir;
     static TestServer server;
 
-    static Path export(String name, String clientAppId, boolean disabled, String config) throws IOException {
-        Path app = dir.resolve(name);
-        Files.createDirectories(app.resolve(".mdb"));
-        Files.createDirectories(app.resolve("auth"));
-        Files.writeString(app.resolve("root_config.json"), "{\"name\":\"" + name + "\"}");
-        Files.writeString(app.resolve(".mdb/meta.json"), "{\"client_app_id\":\"" + clientAppId + "\"}");
-        Files.writeString(app.resolve("auth/providers.json"), "{\"local-userpass\":{\"name\":\"local-userpass\","
-                + "\"type\":\"local-userpass\",\"disabled\":" + disabled + ",\"config\":" + config + "}}");
-        return app;
+    static Path export(String clientAppId, boolean disabled, String config) {
+        AppExport export = AppExport.of(dir, clientAppId).provider(config);
+        return (disabled ? export.disabled() : export).write();
     }
 
     @BeforeAll
     static void start() throws IOException {
-        Path auto = export("auto", "auto-abcde", false, "{\"autoConfirm\":true}");
-        Path mail = export("mail", "mail-fghij", false, "{\"autoConfirm\":false,"
+        Path auto = export("auto-abcde", false, "{\"autoConfirm\":true}");
+        Path mail = export("mail-fghij", false, "{\"autoConfirm\":false,"
                 + "\"emailConfirmationUrl\":\"https://mail.example/confirm?lang=en\",\"confirmEmailSubject\":\"Welcome aboard\","
                 + "\"resetPasswordUrl\":\"https://mail.example/reset\",\"resetPasswordSubject\":\"New password\"}");
-        Path off = export("off", "off-klmno", true, "{\"autoConfirm\":true}");
+        Path off = export("off-klmno", true, "{\"autoConfirm\":true}");
         server = TestServer.start(dir.resolve("data"), c -> c.withAppDirs(List.of(auto, mail, off)));
     }
 

@@ -404,9 +404,7 @@ class OutboxCrashTest {
                     .withSmtp(new SmtpSettings("127.0.0.1", smtpPort, SmtpSettings.Security.NONE, null, null, FROM, null,
                             Duration.ofSeconds(10), Duration.ofSeconds(30), null))
                     .withRetries(10, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(200));
-            ServerConfig config = new ServerConfig(defaults.host(), httpPort, null, data, List.of(),
-                    defaults.accessTokenTtl(), defaults.refreshTokenTtl(), defaults.userTokenTtl(),
-                    new HashParameters(1024, 1, 1), defaults.maxRequestBytes(), false, mail);
+            ServerConfig config = defaults.withPort(httpPort).withHashing(new HashParameters(1024, 1, 1)).withMail(mail);
             Gatehouse.start(config, Clock.offset(Clock.systemUTC(), PAST_THE_LEASE), new SecureRandom());
             new CountDownLatch(1).await();
         }

@@ -3,6 +3,7 @@ package dev.gatehouse.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.Gatehouse;
+import dev.gatehouse.function.JavaFunctions;
 import dev.gatehouse.config.ServerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,11 +47,16 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
     }
 
     public static TestServer start(Path dataDir, UnaryOperator<ServerConfig> customize) {
+        return start(dataDir, customize, JavaFunctions.none());
+    }
+
+    /** A server whose providers may also name the given Java functions. */
+    public static TestServer start(Path dataDir, UnaryOperator<ServerConfig> customize, JavaFunctions javaFunctions) {
         TestServer test = new TestServer();
         test.clock = MutableClock.startingNow();
         test.dataDir = dataDir;
         ServerConfig config = customize.apply(ServerConfig.defaults(dataDir).withPort(0));
-        test.server = Gatehouse.start(config, test.clock, new SecureRandom());
+        test.server = Gatehouse.start(config, test.clock, new SecureRandom(), javaFunctions);
         return test;
     }
 

@@ -1,4 +1,4 @@
-package dev.gatehouse.account;
+package dev.gatehouse.registration;
 
 import dev.gatehouse.app.Apps;
 import dev.gatehouse.app.ProviderPath;
