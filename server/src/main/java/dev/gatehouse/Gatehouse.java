@@ -96,13 +96,17 @@ public final class Gatehouse implements AutoCloseable {
      */
     public static Gatehouse start(ServerConfig config, Clock clock, SecureRandom random, JavaFunctions javaFunctions) {
         Map<String, MailTemplates> templates = new HashMap<>();
-        List<AppConfig> loaded = loadApps(config, javaFunctions, templates);
+        List<String> problems = new ArrayList<>(config.problems());
+        List<AppConfig> loaded = loadApps(config, javaFunctions, templates, problems);
+        if (!config.functions().problems().isEmpty()) {
+            throw new InvalidConfigException(problems);  // no runtime can be built with such limits
+        }
         Ids ids = new Ids(clock, random);
-        List<String> functionProblems = new ArrayList<>();
-        Functions functions = Functions.load(loaded, javaFunctions, config.functions(), clock, ids, functionProblems);
-        if (!functionProblems.isEmpty()) {
+        // Functions are prepared even when the exports have problems, so that one start reports all.
+        Functions functions = Functions.load(loaded, javaFunctions, config.functions(), clock, ids, problems);
+        if (!problems.isEmpty()) {
             functions.close();
-            throw new InvalidConfigException(functionProblems);
+            throw new InvalidConfigException(problems);
         }
         Apps apps = new Apps(loaded);
         Database database;
@@ -160,10 +164,9 @@ public final class Gatehouse implements AutoCloseable {
         }
     }
 
-    /** Loads the apps and their email templates, or throws with every problem found. */
+    /** Loads the apps that have no problems, and their email templates; adds every problem found. */
     private static List<AppConfig> loadApps(ServerConfig config, JavaFunctions javaFunctions,
-                                            Map<String, MailTemplates> templates) {
-        List<String> problems = new ArrayList<>(config.problems());
+                                            Map<String, MailTemplates> templates, List<String> problems) {
         List<AppConfig> loaded = new ArrayList<>();
         if (config.appDirs().isEmpty()) {
             loaded.add(AppExportLoader.defaultApp());
@@ -186,9 +189,6 @@ public final class Gatehouse implements AutoCloseable {
             List<String> templateProblems = new ArrayList<>();
             templates.put(app.clientAppId(), MailTemplates.load(app.directory(), templateProblems));
             templateProblems.forEach(p -> problems.add(app.directory() + ": " + p));
-        }
-        if (!problems.isEmpty()) {
-            throw new InvalidConfigException(problems);
         }
         return loaded;
     }

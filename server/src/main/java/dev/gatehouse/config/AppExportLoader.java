@@ -69,10 +69,14 @@ public final class AppExportLoader {
         String appObjectId = metaAppId != null && OBJECT_ID.matcher(metaAppId).matches()
                 ? metaAppId : derivedObjectId(clientAppId == null ? dir.toString() : clientAppId);
 
-        Map<String, FunctionSource> functions = loadFunctions(dir.resolve("functions"), found);
+        // Names of every declared function, loadable or not, so that a broken one is reported once
+        // rather than again as "does not exist" by the provider check.
+        Set<String> declared = new HashSet<>();
+        Map<String, FunctionSource> functions = loadFunctions(dir.resolve("functions"), declared, found);
         ProviderConfig userpass = loadProvider(dir, found);
         if (userpass != null) {
-            Set<String> names = new HashSet<>(functions.keySet());
+            Set<String> names = new HashSet<>(declared);
+            names.addAll(functions.keySet());
             names.addAll(javaFunctionNames);
             found.addAll(userpass.problems(names).stream().map(p -> "local-userpass: " + p).toList());
             for (String name : functions.keySet()) {
@@ -135,7 +139,7 @@ public final class AppExportLoader {
         return result;
     }
 
-    private Map<String, FunctionSource> loadFunctions(Path functionsDir, List<String> problems) {
+    private Map<String, FunctionSource> loadFunctions(Path functionsDir, Set<String> declared, List<String> problems) {
         Map<String, FunctionSource> functions = new LinkedHashMap<>();
         if (!Files.isDirectory(functionsDir)) {
             return functions;
@@ -147,6 +151,9 @@ public final class AppExportLoader {
                 return functions;
             }
             for (JsonNode entry : list) {
+                if (text(entry, "name") != null) {
+                    declared.add(text(entry, "name"));
+                }
                 if (entry.has("webhook")) {
                     addWebhook(functions, entry, problems);
                 } else {

@@ -97,7 +97,6 @@ class AppExportLoaderTest {
                 "confirmEmailSubject is longer than 256 characters",
                 "resetPasswordSubject is longer than 256 characters",
                 "resetFunctionName names function 'missing', which does not exist in functions/",
-                "runResetFunction: reset functions are not supported",
                 "emailConfirmationUrl must be an absolute http(s) URL",
                 "function 'nosource' has no source file nosource.js");
         assertThat(problems).allMatch(p -> p.startsWith(dir + ": "));
