@@ -7,6 +7,11 @@
 //   GATEHOUSE_URL        server base URL (realm-web `baseUrl`)
 //   GATEHOUSE_APP_ID     client app id (default app: confirmation and reset by email)
 //   GATEHOUSE_CLOCK_URL  test-only control endpoint: POST {url}/advance?seconds=N moves the server clock
+//   GATEHOUSE_FUNCTION_URL, GATEHOUSE_FUNCTION_APP_ID
+//                        server and id of the function app: confirmation and reset by the JavaScript
+//                        functions in realm-web/functions (they decide by username and arguments)
+//   GATEHOUSE_RECORDER_URL  test-only recorder the functions report each call to (with its token);
+//                        GET {url}?username=U lists them
 //
 // Every test uses its own email address and its own Realm.App (with its own in-memory storage),
 // so the tests do not depend on each other or on their order.
@@ -19,6 +24,9 @@ import * as Realm from "realm-web";
 const BASE_URL = process.env.GATEHOUSE_URL;
 const APP_ID = process.env.GATEHOUSE_APP_ID ?? "gatehouse-local";
 const CLOCK_URL = process.env.GATEHOUSE_CLOCK_URL;
+const FUNCTION_URL = process.env.GATEHOUSE_FUNCTION_URL;
+const FUNCTION_APP_ID = process.env.GATEHOUSE_FUNCTION_APP_ID;
+const RECORDER_URL = process.env.GATEHOUSE_RECORDER_URL;
 
 assert.ok(BASE_URL, "GATEHOUSE_URL is not set: start a Gatehouse and point GATEHOUSE_URL at it");
 
@@ -74,9 +82,9 @@ function newApp(id = APP_ID) {
   return new Realm.App({ id, baseUrl: BASE_URL, storage: new IsolatedStorage() });
 }
 
-/** The newest dev-mailbox messages to `email`, newest first. */
-async function mailbox(email, limit = 10) {
-  const url = `${BASE_URL}/dev/mailbox/${encodeURIComponent(APP_ID)}?email=${encodeURIComponent(email)}&limit=${limit}`;
+/** The newest dev-mailbox messages to `email` (default app unless `server` says otherwise), newest first. */
+async function mailbox(email, limit = 10, server = { baseUrl: BASE_URL, appId: APP_ID }) {
+  const url = `${server.baseUrl}/dev/mailbox/${encodeURIComponent(server.appId)}?email=${encodeURIComponent(email)}&limit=${limit}`;
   const response = await fetch(url);
   assert.equal(response.status, 200, `dev mailbox answered ${response.status}: ${await response.clone().text()}`);
   const { messages } = await response.json();
@@ -152,6 +160,40 @@ async function loggedInUser(email = uniqueEmail(), password = PASSWORD) {
   await registerConfirmed(app, email, password);
   const user = await app.logIn(Realm.Credentials.emailPassword(email, password));
   return { app, user, email, password };
+}
+
+/** The harness's function app settings; fails clearly where the harness did not set them. */
+function functionServer() {
+  assert.ok(
+    FUNCTION_URL && FUNCTION_APP_ID && RECORDER_URL,
+    "GATEHOUSE_FUNCTION_URL, GATEHOUSE_FUNCTION_APP_ID or GATEHOUSE_RECORDER_URL is not set: this test " +
+      "needs the test harness's function app and recorder (run it through RealmWebCompatibilityTest)",
+  );
+  return { baseUrl: FUNCTION_URL, appId: FUNCTION_APP_ID };
+}
+
+/** A Realm.App of the function app that knows no users yet. */
+function newFunctionApp() {
+  const { baseUrl, appId } = functionServer();
+  return new Realm.App({ id: appId, baseUrl, storage: new IsolatedStorage() });
+}
+
+/** The calls of the function app's `fn` ('confirm' | 'reset') for `email`, oldest first, as recorded. */
+async function functionCalls(email, fn) {
+  functionServer();
+  const response = await fetch(`${RECORDER_URL}?username=${encodeURIComponent(email)}`);
+  assert.equal(response.status, 200, `recorder answered ${response.status}`);
+  const { calls } = await response.json();
+  return calls.filter((call) => call.function === fn);
+}
+
+/** A confirmed (by the confirmation function), logged-in user of the function app. */
+async function functionAppUser(label) {
+  const app = newFunctionApp();
+  const email = uniqueEmail(label);
+  await app.emailPasswordAuth.registerUser({ email, password: PASSWORD });
+  const user = await app.logIn(credentials(email));
+  return { app, user, email };
 }
 
 /** The decoded payload of a JWT (no signature check; the SDKs do none either, spec 5.2). */
@@ -488,6 +530,196 @@ test("retryCustomConfirmation: 400 without a confirmation function, UserNotFound
   });
   // The user is still pending.
   await expectRealmError(app.logIn(credentials(email)), { statusCode: 401, errorCode: "AuthError" });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Confirmation and reset functions (the function app: realm-web/functions, run by the server)
+// ---------------------------------------------------------------------------------------------
+
+test("confirmation function 'success': registerUser confirms at once, without a mail", async () => {
+  const app = newFunctionApp();
+  const email = uniqueEmail("success");
+  await app.emailPasswordAuth.registerUser({ email, password: PASSWORD });
+  const user = await app.logIn(credentials(email));
+  assert.equal(user.profile.email, email);
+
+  const calls = await functionCalls(email, "confirm");
+  assert.equal(calls.length, 1, "the function ran once");
+  assert.match(calls[0].token, HEX_128, "the function gets a token of 128 hex digits");
+  assert.match(calls[0].tokenId, HEX_24, "the function gets a tokenId that is an ObjectId");
+  assert.equal((await mailbox(email, 10, functionServer())).length, 0, "the function, not a mail, confirms");
+
+  await expectRealmError(app.emailPasswordAuth.retryCustomConfirmation({ email }), {
+    statusCode: 400,
+    errorCode: "UserAlreadyConfirmed",
+    error: "already confirmed",
+  });
+  assert.equal((await functionCalls(email, "confirm")).length, 1, "no second run for a confirmed user");
+});
+
+test("confirmation function 'fail': registerUser rejects with 400 'failed to confirm user' and leaves no user", async () => {
+  const app = newFunctionApp();
+  const email = uniqueEmail("fail");
+  const err = await expectRealmError(app.emailPasswordAuth.registerUser({ email, password: PASSWORD }), {
+    statusCode: 400,
+    errorCode: "BadRequest",
+    error: `failed to confirm user "${email}"`,
+  });
+  assert.ok(err.message.includes("failed to confirm user"), err.message);
+  assert.equal((await functionCalls(email, "confirm")).length, 1);
+
+  await expectRealmError(app.logIn(credentials(email)), {
+    statusCode: 401,
+    errorCode: "InvalidPassword",
+    error: "unauthorized",
+  });
+  await expectRealmError(app.emailPasswordAuth.retryCustomConfirmation({ email }), {
+    statusCode: 404,
+    errorCode: "UserNotFound",
+    error: "user not found",
+  });
+});
+
+test("confirmation function 'pending': logIn waits until confirmUser with the function's token", async () => {
+  const app = newFunctionApp();
+  const email = uniqueEmail("pending");
+  await app.emailPasswordAuth.registerUser({ email, password: PASSWORD });
+  await expectRealmError(app.logIn(credentials(email)), {
+    statusCode: 401,
+    errorCode: "AuthError",
+    error: /confirmation required/,
+  });
+
+  // The function handed its token on (here: to the recorder), as an app would send it to the user.
+  const [{ token, tokenId }] = await functionCalls(email, "confirm");
+  await app.emailPasswordAuth.confirmUser({ token, tokenId });
+  await app.logIn(credentials(email));
+});
+
+test("retryCustomConfirmation re-runs the confirmation function with a fresh token; pending → confirmed", async () => {
+  const app = newFunctionApp();
+  const email = uniqueEmail("retry");
+  await app.emailPasswordAuth.registerUser({ email, password: PASSWORD });
+  await expectRealmError(app.logIn(credentials(email)), { statusCode: 401, errorCode: "AuthError" });
+
+  await app.emailPasswordAuth.retryCustomConfirmation({ email });
+  const user = await app.logIn(credentials(email));
+  assert.equal(user.profile.email, email);
+  const calls = await functionCalls(email, "confirm");
+  assert.equal(calls.length, 2, "registration and retry each ran the function");
+  assert.notEqual(calls[1].tokenId, calls[0].tokenId, "the retry has a fresh token");
+  assert.notEqual(calls[1].token, calls[0].token);
+
+  await expectRealmError(app.emailPasswordAuth.retryCustomConfirmation({ email }), {
+    statusCode: 400,
+    errorCode: "UserAlreadyConfirmed",
+    error: "already confirmed",
+  });
+  await expectRealmError(app.emailPasswordAuth.retryCustomConfirmation({ email: uniqueEmail("retry-nobody") }), {
+    statusCode: 404,
+    errorCode: "UserNotFound",
+    error: "user not found",
+  });
+});
+
+test("callResetPasswordFunction 'success' (answer 'blue', code 42): new password at once, sessions revoked", async () => {
+  const { app, user, email } = await functionAppUser("reset-ok");
+  const newPassword = "n3w-Passw0rd";
+  await app.emailPasswordAuth.callResetPasswordFunction({ email, password: newPassword }, "blue", 42);
+
+  await expectRealmError(newFunctionApp().logIn(credentials(email)), {
+    statusCode: 401,
+    errorCode: "InvalidPassword",
+    error: "unauthorized",
+  });
+  const fresh = await newFunctionApp().logIn(credentials(email, newPassword));
+  assert.equal(fresh.id, user.id);
+
+  const [call, ...more] = await functionCalls(email, "reset");
+  assert.equal(more.length, 0, "the function ran once");
+  assert.equal(call.currentPasswordValid, false, "the new password is not the current one");
+  assert.match(call.token, HEX_128);
+  assert.match(call.tokenId, HEX_24);
+
+  // Like a reset by email, the reset ends the sessions from before it (realm-web logs the user out).
+  await expectRealmError(user.refreshProfile(), { statusCode: 401, errorCode: "InvalidSession" });
+  assert.equal(user.isLoggedIn, false);
+});
+
+test("callResetPasswordFunction 'fail' rejects with 400 'failed to reset password for user'; the password stays", async () => {
+  const { email } = await functionAppUser("reset-fail");
+  const app = newFunctionApp();
+  const error = `failed to reset password for user "${email}"`;
+  const attempts = [
+    ["red", 42], // wrong answer
+    ["blue", "42"], // the code as a string: EJSON keeps it one, and the function wants the number
+    ["blue"], // no code
+  ];
+  for (const args of attempts) {
+    const err = await expectRealmError(
+      app.emailPasswordAuth.callResetPasswordFunction({ email, password: "n3w-Passw0rd" }, ...args),
+      { statusCode: 400, errorCode: "BadRequest", error },
+    );
+    assert.ok(err.message.includes("failed to reset password"), err.message);
+  }
+  // The function learns whether the requested password is the current one.
+  await expectRealmError(app.emailPasswordAuth.callResetPasswordFunction({ email, password: PASSWORD }, "red", 42), {
+    statusCode: 400,
+    errorCode: "BadRequest",
+    error,
+  });
+  const calls = await functionCalls(email, "reset");
+  assert.deepEqual(calls.map((call) => call.currentPasswordValid), [false, false, false, true]);
+
+  await expectRealmError(app.logIn(credentials(email, "n3w-Passw0rd")), { statusCode: 401, errorCode: "InvalidPassword" });
+  await app.logIn(credentials(email));
+
+  await expectRealmError(
+    app.emailPasswordAuth.callResetPasswordFunction({ email: uniqueEmail("nobody"), password: "n3w-Passw0rd" }, "blue", 42),
+    { statusCode: 404, errorCode: "UserNotFound", error: "user not found" },
+  );
+});
+
+test("callResetPasswordFunction 'pending' (answer 'later'): old password until resetPassword with the function's token", async () => {
+  const { email } = await functionAppUser("reset-pending");
+  const app = newFunctionApp();
+  await app.emailPasswordAuth.callResetPasswordFunction({ email, password: "n3w-Passw0rd" }, "later", 42);
+  await app.logIn(credentials(email));
+  await expectRealmError(newFunctionApp().logIn(credentials(email, "n3w-Passw0rd")), {
+    statusCode: 401,
+    errorCode: "InvalidPassword",
+  });
+
+  // The function handed its token on; the user finishes the reset with it.
+  const [{ token, tokenId }] = await functionCalls(email, "reset");
+  await app.emailPasswordAuth.resetPassword({ password: "third-Passw0rd", token, tokenId });
+  await newFunctionApp().logIn(credentials(email, "third-Passw0rd"));
+  await expectRealmError(newFunctionApp().logIn(credentials(email)), { statusCode: 401, errorCode: "InvalidPassword" });
+});
+
+test("callResetPasswordFunction arguments arrive as JavaScript string, numbers, object, array and Date", async () => {
+  // realm-web sends them as canonical EJSON: {"$numberInt":"42"}, {"$numberDouble":"1.5"},
+  // {"$date":{"$numberLong":"..."}}; resetFunc.js checks the types ('types' user) and throws if any is off.
+  const { email } = await functionAppUser("types");
+  const app = newFunctionApp();
+  const sent = new Date(Date.UTC(2024, 0, 2, 3, 4, 5, 678));
+  await app.emailPasswordAuth
+    .callResetPasswordFunction({ email, password: "n3w-Passw0rd" }, "s", 42, 1.5, { nested: true }, [1, "two"], sent)
+    .catch((err) => assert.fail(`the reset function refused the arguments (its Error is in the server log): ${err.message}`));
+  await newFunctionApp().logIn(credentials(email, "n3w-Passw0rd"));
+});
+
+test("sendResetPasswordEmail with a reset function rejects with 400 'please use reset password via function'", async () => {
+  const { email } = await functionAppUser("reset-send");
+  const app = newFunctionApp();
+  await expectRealmError(app.emailPasswordAuth.sendResetPasswordEmail({ email }), {
+    statusCode: 400,
+    errorCode: "BadRequest",
+    error: "please use reset password via function",
+  });
+  assert.equal((await mailbox(email, 10, functionServer())).length, 0, "no mail");
+  assert.equal((await functionCalls(email, "reset")).length, 0, "the function did not run");
+  await app.logIn(credentials(email));
 });
 
 // ---------------------------------------------------------------------------------------------
