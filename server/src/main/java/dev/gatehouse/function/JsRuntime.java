@@ -44,6 +44,12 @@ import org.slf4j.LoggerFactory;
 final class JsRuntime implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JsRuntime.class);
     private static final Duration WATCH_INTERVAL = Duration.ofMillis(10);
+    /**
+     * Time allowed to compile at start-up. The first context of a cold engine takes seconds on a
+     * busy machine (class loading, the JavaScript realm's set-up), which says nothing about the
+     * function, so the call timeout does not apply there.
+     */
+    private static final Duration COMPILE_TIMEOUT = Duration.ofSeconds(60);
 
     private final FunctionSettings settings;
     private final FunctionHttp http;
@@ -85,22 +91,22 @@ final class JsRuntime implements AutoCloseable {
             throws FunctionFailure {
         Source source = Source.newBuilder("js", code, name + ".js").cached(true).buildLiteral();
         JsFunction function = new JsFunction(appId, name, source, valuesJson, environmentJson);
-        submit(function, null);
+        submit(function, null, settings.timeout().compareTo(COMPILE_TIMEOUT) > 0 ? settings.timeout() : COMPILE_TIMEOUT);
         return function;
     }
 
     /** Calls the function; its status, or a failure saying why there is none. */
     FunctionStatus run(JsFunction function, FunctionCall call) throws FunctionFailure {
-        return submit(function, call);
+        return submit(function, call, settings.timeout());
     }
 
-    private FunctionStatus submit(JsFunction function, FunctionCall call) throws FunctionFailure {
-        long deadline = System.nanoTime() + settings.timeout().toNanos();
-        Future<FunctionStatus> result = runners.submit(() -> execute(function, call, deadline));
+    private FunctionStatus submit(JsFunction function, FunctionCall call, Duration timeout) throws FunctionFailure {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Future<FunctionStatus> result = runners.submit(() -> execute(function, call, deadline, timeout));
         try {
             // The watchdog stops the call at the deadline; the grace covers a context that is slow to
             // notice (it is stuck in a host call such as context.http, which has its own deadline).
-            return result.get(settings.timeout().toMillis() + 2_000, TimeUnit.MILLISECONDS);
+            return result.get(timeout.toMillis() + 2_000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof FunctionFailure failure) {
                 throw failure;
@@ -108,7 +114,7 @@ final class JsRuntime implements AutoCloseable {
             throw new FunctionFailure("failed in the runtime: " + e.getCause());
         } catch (TimeoutException e) {
             result.cancel(true);
-            throw new FunctionFailure("timed out after " + settings.timeout().toMillis() + "ms");
+            throw new FunctionFailure("timed out after " + timeout.toMillis() + "ms");
         } catch (InterruptedException e) {
             result.cancel(true);
             Thread.currentThread().interrupt();
@@ -117,9 +123,10 @@ final class JsRuntime implements AutoCloseable {
     }
 
     /** Runs on a pool thread: evaluates the source and, given a call, calls the exported function. */
-    private FunctionStatus execute(JsFunction function, FunctionCall call, long deadline) throws FunctionFailure {
+    private FunctionStatus execute(JsFunction function, FunctionCall call, long deadline, Duration timeout)
+            throws FunctionFailure {
         if (System.nanoTime() > deadline) {
-            throw new FunctionFailure("waited " + settings.timeout().toMillis() + "ms for a free JavaScript runner");
+            throw new FunctionFailure("waited " + timeout.toMillis() + "ms for a free JavaScript runner");
         }
         long thread = Thread.currentThread().threadId();
         long allocatedAtStart = threads.getThreadAllocatedBytes(thread);
@@ -134,7 +141,7 @@ final class JsRuntime implements AutoCloseable {
         ScheduledFuture<?> guard = watchdog.scheduleAtFixedRate(() -> {
             String reason = null;
             if (System.nanoTime() > deadline) {
-                reason = "timed out after " + settings.timeout().toMillis() + "ms";
+                reason = "timed out after " + timeout.toMillis() + "ms";
             } else if (threads.getThreadAllocatedBytes(thread) - allocatedAtStart > settings.maxAllocatedBytes()) {
                 reason = "allocated more than " + settings.maxAllocatedBytes() + " bytes";
             }

@@ -78,7 +78,7 @@ class FunctionModesTest {
         JavaFunctions functions = JavaFunctions.none().with("javaConfirm", FunctionModesTest::javaFunction)
                 .with("javaReset", FunctionModesTest::javaFunction);
         server = TestServer.start(dir.resolve("data"), c -> c.withAppDirs(List.of(js, hook, java))
-                .withFunctions(FunctionSettings.defaults().withTimeout(Duration.ofSeconds(2))
+                .withFunctions(FunctionSettings.defaults().withTimeout(Duration.ofSeconds(4))
                         .withHttpAllowList(List.of("127.0.0.1")).withSecrets(Map.of("hookSecret", SECRET))), functions);
     }
 
@@ -179,7 +179,7 @@ class FunctionModesTest {
                 new Reply(500, "{\"error\":\"down\"}", 0),        // JS: throws; webhook: HTTP 500; Java: throws
                 new Reply(200, "{\"status\":\"maybe\"}", 0),      // not one of the three statuses
                 new Reply(200, "{\"answer\":42}", 0),             // no status at all
-                new Reply(200, "{\"status\":\"success\"}", 3_000)); // past the 2 s timeout
+                new Reply(200, "{\"status\":\"success\"}", 5_000)); // past the 4 s timeout
         for (int i = 0; i < failures.size(); i++) {
             String email = app + "-broken" + i + "@example.com";
             decider.script(email, failures.get(i));
