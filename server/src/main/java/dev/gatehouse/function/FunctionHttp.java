@@ -46,6 +46,9 @@ final class FunctionHttp {
             reply = send(method, Json.MAPPER.readTree(optionsJson), deadlineNanos);
         } catch (RefusedException e) {
             reply.put("error", e.getMessage());
+        } catch (IllegalArgumentException e) {
+            // A header name or value the HTTP client refuses: the function's mistake, told to it.
+            reply.put("error", "context.http: invalid request: " + e.getMessage());
         } catch (IOException e) {
             reply.put("error", "context.http." + method.toLowerCase(java.util.Locale.ROOT) + " failed: " + e);
         } catch (InterruptedException e) {

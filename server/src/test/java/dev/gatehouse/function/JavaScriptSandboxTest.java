@@ -101,6 +101,10 @@ class JavaScriptSandboxTest {
                 .contains("not on the server's function HTTP allow-list");
         assertThat(failure("exports = async () => { await context.http.get({url: 'http://allowed.example@evil.test/'}); };"))
                 .contains("not on the server's function HTTP allow-list");
+        // A refused request is an Error the function can catch, not a crash of the runtime.
+        assertThat(failure("exports = async () => { try { await context.http.get({url: 'http://127.0.0.1:1/'}); } "
+                + "catch (e) { return {status: e instanceof Error ? 'caught' : 'odd'}; } };"))
+                .startsWith("returned {\"status\":\"caught\"}");
     }
 
     @Test
