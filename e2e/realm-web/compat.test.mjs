@@ -36,6 +36,9 @@ const MINUTE = 60;
 const DAY = 24 * 60 * MINUTE;
 const HEX_24 = /^[0-9a-f]{24}$/;
 const HEX_128 = /^[0-9a-f]{128}$/;
+// The contract's two most repeated errors (spec section 6.2).
+const ALREADY_CONFIRMED = { statusCode: 400, errorCode: "UserAlreadyConfirmed", error: "already confirmed" };
+const USER_NOT_FOUND = { statusCode: 404, errorCode: "UserNotFound", error: "user not found" };
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -361,16 +364,8 @@ test("resendConfirmationEmail sends a new token; confirming revokes the older on
 test("resendConfirmationEmail: UserAlreadyConfirmed 400 for a confirmed user, UserNotFound 404 for an unknown one", async () => {
   const { email } = await loggedInUser();
   const app = newApp();
-  await expectRealmError(app.emailPasswordAuth.resendConfirmationEmail({ email }), {
-    statusCode: 400,
-    errorCode: "UserAlreadyConfirmed",
-    error: "already confirmed",
-  });
-  await expectRealmError(app.emailPasswordAuth.resendConfirmationEmail({ email: uniqueEmail("nobody") }), {
-    statusCode: 404,
-    errorCode: "UserNotFound",
-    error: "user not found",
-  });
+  await expectRealmError(app.emailPasswordAuth.resendConfirmationEmail({ email }), ALREADY_CONFIRMED);
+  await expectRealmError(app.emailPasswordAuth.resendConfirmationEmail({ email: uniqueEmail("nobody") }), USER_NOT_FOUND);
 });
 
 test("confirmUser rejects malformed, unknown and already used tokens", async () => {
@@ -479,11 +474,7 @@ test("resetPassword rejects malformed tokens and too short passwords", async () 
 
 test("sendResetPasswordEmail for an unknown email rejects with UserNotFound 404", async () => {
   const email = uniqueEmail("nobody");
-  await expectRealmError(newApp().emailPasswordAuth.sendResetPasswordEmail({ email }), {
-    statusCode: 404,
-    errorCode: "UserNotFound",
-    error: "user not found",
-  });
+  await expectRealmError(newApp().emailPasswordAuth.sendResetPasswordEmail({ email }), USER_NOT_FOUND);
   assert.equal((await mailbox(email)).length, 0);
 });
 
@@ -523,11 +514,7 @@ test("retryCustomConfirmation: 400 without a confirmation function, UserNotFound
     statusCode: 400,
     errorCode: "BadRequest",
   });
-  await expectRealmError(app.emailPasswordAuth.retryCustomConfirmation({ email: uniqueEmail("nobody") }), {
-    statusCode: 404,
-    errorCode: "UserNotFound",
-    error: "user not found",
-  });
+  await expectRealmError(app.emailPasswordAuth.retryCustomConfirmation({ email: uniqueEmail("nobody") }), USER_NOT_FOUND);
   // The user is still pending.
   await expectRealmError(app.logIn(credentials(email)), { statusCode: 401, errorCode: "AuthError" });
 });
@@ -549,11 +536,7 @@ test("confirmation function 'success': registerUser confirms at once, without a 
   assert.match(calls[0].tokenId, HEX_24, "the function gets a tokenId that is an ObjectId");
   assert.equal((await mailbox(email, 10, functionServer())).length, 0, "the function, not a mail, confirms");
 
-  await expectRealmError(app.emailPasswordAuth.retryCustomConfirmation({ email }), {
-    statusCode: 400,
-    errorCode: "UserAlreadyConfirmed",
-    error: "already confirmed",
-  });
+  await expectRealmError(app.emailPasswordAuth.retryCustomConfirmation({ email }), ALREADY_CONFIRMED);
   assert.equal((await functionCalls(email, "confirm")).length, 1, "no second run for a confirmed user");
 });
 
@@ -573,11 +556,7 @@ test("confirmation function 'fail': registerUser rejects with 400 'failed to con
     errorCode: "InvalidPassword",
     error: "unauthorized",
   });
-  await expectRealmError(app.emailPasswordAuth.retryCustomConfirmation({ email }), {
-    statusCode: 404,
-    errorCode: "UserNotFound",
-    error: "user not found",
-  });
+  await expectRealmError(app.emailPasswordAuth.retryCustomConfirmation({ email }), USER_NOT_FOUND);
 });
 
 test("confirmation function 'pending': logIn waits until confirmUser with the function's token", async () => {
@@ -610,16 +589,8 @@ test("retryCustomConfirmation re-runs the confirmation function with a fresh tok
   assert.notEqual(calls[1].tokenId, calls[0].tokenId, "the retry has a fresh token");
   assert.notEqual(calls[1].token, calls[0].token);
 
-  await expectRealmError(app.emailPasswordAuth.retryCustomConfirmation({ email }), {
-    statusCode: 400,
-    errorCode: "UserAlreadyConfirmed",
-    error: "already confirmed",
-  });
-  await expectRealmError(app.emailPasswordAuth.retryCustomConfirmation({ email: uniqueEmail("retry-nobody") }), {
-    statusCode: 404,
-    errorCode: "UserNotFound",
-    error: "user not found",
-  });
+  await expectRealmError(app.emailPasswordAuth.retryCustomConfirmation({ email }), ALREADY_CONFIRMED);
+  await expectRealmError(app.emailPasswordAuth.retryCustomConfirmation({ email: uniqueEmail("retry-nobody") }), USER_NOT_FOUND);
 });
 
 test("callResetPasswordFunction 'success' (answer 'blue', code 42): new password at once, sessions revoked", async () => {
@@ -676,7 +647,7 @@ test("callResetPasswordFunction 'fail' rejects with 400 'failed to reset passwor
 
   await expectRealmError(
     app.emailPasswordAuth.callResetPasswordFunction({ email: uniqueEmail("nobody"), password: "n3w-Passw0rd" }, "blue", 42),
-    { statusCode: 404, errorCode: "UserNotFound", error: "user not found" },
+    USER_NOT_FOUND,
   );
 });
 

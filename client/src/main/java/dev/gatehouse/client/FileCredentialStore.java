@@ -9,10 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonNull;
@@ -33,8 +30,8 @@ import org.bson.BsonValue;
  */
 public final class FileCredentialStore implements CredentialStore {
     private final Path file;
-    private final Map<String, StoredUser> users = new LinkedHashMap<>();
-    private String currentUserId;
+    // The bookkeeping is the in-memory store's; this class adds reading and writing the file.
+    private final InMemoryCredentialStore memory = new InMemoryCredentialStore();
 
     /** Reads the file if it exists; an unreadable file is an {@link UncheckedIOException}. */
     public FileCredentialStore(Path file) {
@@ -49,10 +46,10 @@ public final class FileCredentialStore implements CredentialStore {
             BsonDocument root = BsonDocument.parse(Files.readString(file, StandardCharsets.UTF_8));
             for (BsonValue value : root.getArray("users", new BsonArray())) {
                 BsonDocument u = value.asDocument();
-                users.put(text(u, "id"), new StoredUser(text(u, "id"), text(u, "deviceId"), text(u, "accessToken"),
+                memory.save(new StoredUser(text(u, "id"), text(u, "deviceId"), text(u, "accessToken"),
                         text(u, "refreshToken"), text(u, "profile")));
             }
-            currentUserId = text(root, "currentUserId");
+            memory.setCurrentUserId(text(root, "currentUserId"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         } catch (RuntimeException e) {
@@ -67,12 +64,12 @@ public final class FileCredentialStore implements CredentialStore {
 
     private void write() {
         BsonArray list = new BsonArray();
-        for (StoredUser user : users.values()) {
+        for (StoredUser user : memory.load()) {
             list.add(new BsonDocument("id", string(user.id())).append("deviceId", string(user.deviceId()))
                     .append("accessToken", string(user.accessToken())).append("refreshToken", string(user.refreshToken()))
                     .append("profile", string(user.profileJson())));
         }
-        BsonDocument root = new BsonDocument("users", list).append("currentUserId", string(currentUserId));
+        BsonDocument root = new BsonDocument("users", list).append("currentUserId", string(memory.currentUserId()));
         try {
             Path parent = file.toAbsolutePath().getParent();
             Files.createDirectories(parent);
@@ -101,32 +98,29 @@ public final class FileCredentialStore implements CredentialStore {
 
     @Override
     public synchronized List<StoredUser> load() {
-        return new ArrayList<>(users.values());
+        return memory.load();
     }
 
     @Override
     public synchronized void save(StoredUser user) {
-        users.put(user.id(), user);
+        memory.save(user);
         write();
     }
 
     @Override
     public synchronized void remove(String userId) {
-        users.remove(userId);
-        if (userId.equals(currentUserId)) {
-            currentUserId = null;
-        }
+        memory.remove(userId);
         write();
     }
 
     @Override
     public synchronized String currentUserId() {
-        return currentUserId;
+        return memory.currentUserId();
     }
 
     @Override
     public synchronized void setCurrentUserId(String userId) {
-        currentUserId = userId;
+        memory.setCurrentUserId(userId);
         write();
     }
 }
