@@ -2,6 +2,7 @@ package dev.gatehouse.bench;
 
 import dev.gatehouse.Gatehouse;
 import dev.gatehouse.config.ServerConfig;
+import dev.gatehouse.mail.FixedIdMessage;
 import dev.gatehouse.mail.MailSettings;
 import dev.gatehouse.mail.SmtpSettings;
 import dev.gatehouse.password.HashParameters;
@@ -421,21 +422,6 @@ public final class OutboxThroughput {
         @Override
         public Clock withZone(ZoneId zone) {
             throw new UnsupportedOperationException();
-        }
-    }
-
-    /** The outbox's Message-ID scheme: a fixed id per message instead of Angus's generated one. */
-    private static final class FixedIdMessage extends MimeMessage {
-        private final String id;
-
-        FixedIdMessage(Session session, String id) {
-            super(session);
-            this.id = id;
-        }
-
-        @Override
-        protected void updateMessageID() throws MessagingException {
-            setHeader("Message-ID", id);
         }
     }
 }

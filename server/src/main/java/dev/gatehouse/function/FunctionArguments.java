@@ -4,10 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.gatehouse.http.ApiException;
 import org.bson.BsonArray;
 import org.bson.BsonInvalidOperationException;
+import org.bson.json.JsonMode;
 import org.bson.json.JsonParseException;
+import org.bson.json.JsonWriterSettings;
 
 /** The {@code arguments} of a {@code reset/call} request: canonical Extended JSON, parsed by the BSON library. */
 public final class FunctionArguments {
+    /** How arguments are written back out (webhooks, the rarer types in JavaScript): canonical Extended JSON. */
+    static final JsonWriterSettings CANONICAL = JsonWriterSettings.builder().outputMode(JsonMode.EXTENDED).build();
+
     private FunctionArguments() {}
 
     /**

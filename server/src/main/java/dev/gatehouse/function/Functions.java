@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +38,7 @@ public final class Functions implements AutoCloseable {
 
     private final Map<String, FunctionRunner> runners;
     private final JsRuntime js;
-    private final HttpClient httpClient;
+    private final HttpClient httpClient;  // null when no function needs one
     private final ExecutorService javaThreads;
 
     private Functions(Map<String, FunctionRunner> runners, JsRuntime js, HttpClient httpClient,
@@ -54,10 +55,10 @@ public final class Functions implements AutoCloseable {
      */
     public static Functions load(Collection<AppConfig> apps, JavaFunctions java, FunctionSettings settings,
                                  Clock clock, Ids ids, List<String> problems) {
-        HttpClient client = HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(settings.timeout().compareTo(Duration.ofSeconds(5)) < 0 ? settings.timeout() : Duration.ofSeconds(5))
-                .build();
+        // Built only for webhooks and JavaScript (context.http): most servers run no function, and
+        // an HttpClient starts a selector thread.
+        HttpClient[] client = {null};
+        Supplier<HttpClient> http = () -> client[0] != null ? client[0] : (client[0] = httpClient(settings));
         ExecutorService javaThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("gatehouse-fn-", 1).factory());
         JsRuntime js = null;
         Map<String, FunctionRunner> runners = new HashMap<>();
@@ -71,10 +72,10 @@ public final class Functions implements AutoCloseable {
                         runner = java.find(name).map(f -> (FunctionRunner) new JavaRunner(f, javaThreads, settings.timeout()))
                                 .orElse(null);
                     } else if (source.webhook() != null) {
-                        runner = webhook(source.webhook(), settings, client, clock, ids, where, problems);
+                        runner = webhook(source.webhook(), settings, http.get(), clock, ids, where, problems);
                     } else {
                         if (js == null) {
-                            js = new JsRuntime(settings, new FunctionHttp(new HostAllowList(settings.httpAllowList()), client));
+                            js = new JsRuntime(settings, new FunctionHttp(new HostAllowList(settings.httpAllowList()), http.get()));
                         }
                         runner = javascript(js, app, name, source.source(), settings, where, problems);
                     }
@@ -87,9 +88,20 @@ public final class Functions implements AutoCloseable {
             if (js != null) {
                 js.close();
             }
+            if (client[0] != null) {
+                client[0].close();
+            }
+            javaThreads.shutdownNow();
             throw e;
         }
-        return new Functions(runners, js, client, javaThreads);
+        return new Functions(runners, js, client[0], javaThreads);
+    }
+
+    private static HttpClient httpClient(FunctionSettings settings) {
+        return HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(settings.timeout().compareTo(Duration.ofSeconds(5)) < 0 ? settings.timeout() : Duration.ofSeconds(5))
+                .build();
     }
 
     /** The functions a provider runs: only these are prepared (an export may carry many unrelated ones). */
@@ -201,6 +213,8 @@ public final class Functions implements AutoCloseable {
             js.close();
         }
         javaThreads.shutdownNow();
-        httpClient.close();
+        if (httpClient != null) {
+            httpClient.close();
+        }
     }
 }

@@ -5,8 +5,6 @@ import java.util.Map;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
-import org.bson.json.JsonMode;
-import org.bson.json.JsonWriterSettings;
 import org.graalvm.polyglot.Value;
 
 /**
@@ -18,7 +16,6 @@ import org.graalvm.polyglot.Value;
  */
 final class JsValues {
     private static final long MAX_SAFE_INTEGER = (1L << 53) - 1;
-    private static final JsonWriterSettings CANONICAL = JsonWriterSettings.builder().outputMode(JsonMode.EXTENDED).build();
 
     private final Value helpers;
 
@@ -57,8 +54,7 @@ final class JsValues {
             case BINARY -> helpers.invokeMember("binary",
                     Base64.getEncoder().encodeToString(value.asBinary().getData()), (int) value.asBinary().getType());
             case REGULAR_EXPRESSION -> regex(value);
-            default -> helpers.invokeMember("parse", new BsonDocument("v", value).toJson(CANONICAL))
-                    .getMember("v");
+            default -> extendedJson(value);
         };
     }
 
@@ -88,6 +84,11 @@ final class JsValues {
                 // A pattern JavaScript cannot compile stays EJSON below.
             }
         }
-        return helpers.invokeMember("parse", new BsonDocument("v", value).toJson(CANONICAL)).getMember("v");
+        return extendedJson(value);
+    }
+
+    /** A value as its canonical Extended JSON object, for the types JavaScript has no counterpart of. */
+    private Value extendedJson(BsonValue value) {
+        return helpers.invokeMember("parse", new BsonDocument("v", value).toJson(FunctionArguments.CANONICAL)).getMember("v");
     }
 }

@@ -15,8 +15,6 @@ import java.time.Duration;
 import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonString;
-import org.bson.json.JsonMode;
-import org.bson.json.JsonWriterSettings;
 
 /**
  * A function served by the application over HTTP. Each call is one signed POST of
@@ -26,7 +24,6 @@ import org.bson.json.JsonWriterSettings;
  */
 final class WebhookRunner implements FunctionRunner {
     static final int MAX_REPLY_BYTES = 64 * 1024;
-    private static final JsonWriterSettings CANONICAL = JsonWriterSettings.builder().outputMode(JsonMode.EXTENDED).build();
 
     private final URI url;
     private final byte[] key;
@@ -52,7 +49,7 @@ final class WebhookRunner implements FunctionRunner {
         String body = new BsonDocument("function", new BsonString(call.functionName()))
                 .append("app_id", new BsonString(call.appId()))
                 .append("arguments", arguments)
-                .toJson(CANONICAL);
+                .toJson(FunctionArguments.CANONICAL);
         String id = "msg_" + ids.objectId();
         long timestamp = clock.instant().getEpochSecond();
         HttpRequest request = HttpRequest.newBuilder(url)

@@ -124,19 +124,4 @@ final class SmtpTransport implements AutoCloseable {
             transport = null;
         }
     }
-
-    /** A MimeMessage whose Message-ID is ours (the outbox id), so duplicates can be spotted downstream. */
-    private static final class FixedIdMessage extends MimeMessage {
-        private final String messageId;
-
-        FixedIdMessage(Session session, String messageId) {
-            super(session);
-            this.messageId = messageId;
-        }
-
-        @Override
-        protected void updateMessageID() throws MessagingException {
-            setHeader("Message-ID", messageId);
-        }
-    }
 }

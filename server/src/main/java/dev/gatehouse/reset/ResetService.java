@@ -102,15 +102,15 @@ public final class ResetService {
         if (!provider.runResetFunction()) {
             throw failed(email);
         }
-        // Both Argon2id runs come before any lock: the check the function is told about, and the
-        // new hash, kept only if the function answers success.
+        // Argon2id runs outside any lock: the check the function is told about now, the new hash
+        // only once the function answers success (pending and fail, the common answers, need none).
         boolean currentPasswordValid = hasher.verify(password, user.passwordHash());
-        String hash = hasher.hash(password);
         IssuedToken token = database.inTransaction(h -> tokens.reissue(h, user.id(), Purpose.RESET));
         FunctionCall call = FunctionCall.reset(app.clientAppId(), provider.resetFunctionName(), email, password,
                 token.token(), token.tokenId(), currentPasswordValid, arguments);
         switch (functions.run(app, provider.resetFunctionName(), call)) {
             case SUCCESS -> {
+                String hash = hasher.hash(password);
                 try {
                     database.useTransaction(h -> {
                         // Using the token up proves nothing else (a reset, a deletion) got there first.
