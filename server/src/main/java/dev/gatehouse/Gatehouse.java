@@ -111,7 +111,7 @@ public final class Gatehouse implements AutoCloseable {
         Apps apps = new Apps(loaded);
         Database database;
         try {
-            database = Database.sqlite(config.dataDir());
+            database = Database.open(config.database(), config.dataDir());
         } catch (RuntimeException e) {
             functions.close();
             throw e;
@@ -129,9 +129,9 @@ public final class Gatehouse implements AutoCloseable {
                 outbox = Outbox.start(database, mail, ids, clock, random);
             }
             Mailer mailer = outbox != null ? outbox : mailbox;
-            MailQuota quota = new MailQuota(mailer, mail.quotaPerAddress(), mail.quotaWindow(), clock);
+            MailQuota quota = new MailQuota(mailer, mail.quotaPerAddress(), mail.quotaWindow(), clock, database.dialect());
             MailComposer composer = new MailComposer(publicUrl, config.userTokenTtl(), templates);
-            SigningKeys keys = SigningKeys.loadOrCreate(database, clock, ids, random);
+            SigningKeys keys = SigningKeys.load(database, clock, ids, random, config.signingKeyRefresh());
             SessionTokens sessionTokens = new SessionTokens(keys, clock, config.accessTokenTtl(), config.refreshTokenTtl());
             SessionService sessions = new SessionService(database, users, sessionStore, sessionTokens, hasher, apps, ids, clock);
 
@@ -194,7 +194,8 @@ public final class Gatehouse implements AutoCloseable {
     }
 
     private void logStartup(ServerConfig config) {
-        log.info("Gatehouse listening on {} (data in {})", publicUrl.get(), config.dataDir().toAbsolutePath());
+        log.info("Gatehouse listening on {} (data in {})", publicUrl.get(), config.database().url() == null
+                ? config.dataDir().toAbsolutePath() : config.database().describe());
         for (AppConfig app : apps.all()) {
             log.info("app '{}': {}/api/client/v2.0/app/{}", app.name(), publicUrl.get(), app.clientAppId());
         }

@@ -20,12 +20,13 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The {@code gatehouse} command line. Every flag has an environment variable of the same meaning. */
 @Command(name = "gatehouse", mixinStandardHelpOptions = true, version = "Gatehouse 0.1.0",
         description = "Self-hosted App Services Email/Password authentication server.",
-        subcommands = {Main.Serve.class, Main.OutboxCommand.class})
+        subcommands = {Main.Serve.class, Main.OutboxCommand.class, KeysCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -43,9 +44,8 @@ public final class Main implements Runnable {
     @Command(name = "outbox", mixinStandardHelpOptions = true,
             description = "List queued, parked or sent outbox messages (no bodies), or requeue parked ones.")
     static final class OutboxCommand implements Callable<Integer> {
-        @Option(names = "--data-dir", defaultValue = "${env:GATEHOUSE_DATA_DIR:-data}",
-                description = "Directory of the embedded database (env GATEHOUSE_DATA_DIR, default ${DEFAULT-VALUE}).")
-        Path dataDir;
+        @Mixin
+        DatabaseOptions database;
 
         @Option(names = "--status", defaultValue = "parked", description = "queued, parked or sent (default ${DEFAULT-VALUE}).")
         String status;
@@ -62,12 +62,16 @@ public final class Main implements Runnable {
                 System.err.println("--status must be queued, parked or sent");
                 return 2;
             }
-            try (Database database = Database.sqlite(dataDir)) {
+            if (!database.problems().isEmpty()) {
+                database.problems().forEach(System.err::println);
+                return 2;
+            }
+            try (Database db = database.open()) {
                 if (retryParked) {
-                    System.out.println(Outbox.requeueParked(database, java.time.Instant.now()) + " parked message(s) requeued");
+                    System.out.println(Outbox.requeueParked(db, java.time.Instant.now()) + " parked message(s) requeued");
                     return 0;
                 }
-                for (var row : Outbox.list(database, status, limit)) {
+                for (var row : Outbox.list(db, status, limit)) {
                     System.out.println(Json.MAPPER.writeValueAsString(row));
                 }
             }
@@ -94,9 +98,13 @@ public final class Main implements Runnable {
                         + "(env GATEHOUSE_PUBLIC_URL, default http://localhost:<port>).")
         String publicUrl;
 
-        @Option(names = "--data-dir", defaultValue = "${env:GATEHOUSE_DATA_DIR:-data}",
-                description = "Directory of the embedded database (env GATEHOUSE_DATA_DIR, default ${DEFAULT-VALUE}).")
-        Path dataDir;
+        @Mixin
+        DatabaseOptions database;
+
+        @Option(names = "--signing-key-refresh", defaultValue = "${env:GATEHOUSE_SIGNING_KEY_REFRESH:-30s}",
+                description = "How often this node reloads the signing keys, so a rotation made elsewhere is used "
+                        + "here too (env GATEHOUSE_SIGNING_KEY_REFRESH, default ${DEFAULT-VALUE}).")
+        String signingKeyRefresh;
 
         @Option(names = "--app", split = ",", defaultValue = "${env:GATEHOUSE_APPS}",
                 description = "App Services export directory; repeat or comma-separate for several apps (env GATEHOUSE_APPS).")
@@ -236,6 +244,7 @@ public final class Main implements Runnable {
             Duration userToken = Durations.parse("confirmation/reset token lifetime", userTokenTtl, problems);
             MailSettings mail = mailSettings(problems);
             Duration timeout = Durations.parse("function timeout", functionTimeout, problems);
+            Duration keyRefresh = Durations.parse("signing key refresh", signingKeyRefresh, problems);
             if (!problems.isEmpty()) {
                 return refuse(problems);
             }
@@ -245,10 +254,10 @@ public final class Main implements Runnable {
                     functionHttpAllow == null ? List.of() : functionHttpAllow.stream().map(String::trim)
                             .filter(h -> !h.isEmpty()).toList(),
                     secretsFromEnvironment(System.getenv()));
-            ServerConfig config = new ServerConfig(host, port, blankToNull(publicUrl), dataDir,
+            ServerConfig config = new ServerConfig(host, port, blankToNull(publicUrl), database.dataDir,
                     apps == null ? List.of() : apps, access, refresh, userToken,
                     new HashParameters(argonMemory, argonIterations, argonParallelism), maxRequestBytes, devMailboxRemote,
-                    mail, functions);
+                    mail, functions, database.settings(), keyRefresh);
             Gatehouse server;
             try {
                 server = Gatehouse.start(config);

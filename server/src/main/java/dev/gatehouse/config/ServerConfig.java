@@ -1,5 +1,6 @@
 package dev.gatehouse.config;
 
+import dev.gatehouse.db.DatabaseSettings;
 import dev.gatehouse.mail.MailSettings;
 import dev.gatehouse.password.HashParameters;
 import java.nio.file.Path;
@@ -25,6 +26,9 @@ import java.util.Objects;
  * @param devMailboxRemote serve the dev mailbox to non-loopback clients too
  * @param mail email delivery: SMTP (or the dev mailbox), retries, quota
  * @param functions limits and permissions of confirmation and reset functions
+ * @param database the embedded SQLite file, or a PostgreSQL shared by several nodes
+ * @param signingKeyRefresh how often a node reloads the signing keys, so that a rotation made
+ *     anywhere is used everywhere within this time
  */
 public record ServerConfig(
         String host,
@@ -39,7 +43,9 @@ public record ServerConfig(
         long maxRequestBytes,
         boolean devMailboxRemote,
         MailSettings mail,
-        FunctionSettings functions) {
+        FunctionSettings functions,
+        DatabaseSettings database,
+        Duration signingKeyRefresh) {
 
     public ServerConfig {
         Objects.requireNonNull(host);
@@ -51,6 +57,8 @@ public record ServerConfig(
         Objects.requireNonNull(hashing);
         Objects.requireNonNull(mail);
         Objects.requireNonNull(functions);
+        Objects.requireNonNull(database);
+        Objects.requireNonNull(signingKeyRefresh);
     }
 
     /** The defaults, with the data directory given. */
@@ -58,32 +66,47 @@ public record ServerConfig(
         return new ServerConfig("127.0.0.1", 8080, null, dataDir, List.of(),
                 Duration.ofMinutes(30), Duration.ofDays(60), Duration.ofMinutes(30),
                 HashParameters.OWASP, 64 * 1024, false, MailSettings.devMailbox(),
-                FunctionSettings.defaults());
+                FunctionSettings.defaults(), DatabaseSettings.embedded(), Duration.ofSeconds(30));
     }
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, mail, functions);
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, mail, functions, database, signingKeyRefresh);
     }
 
     public ServerConfig withAppDirs(List<Path> dirs) {
         return new ServerConfig(host, port, publicUrl, dataDir, dirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, mail, functions);
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, mail, functions, database, signingKeyRefresh);
     }
 
     public ServerConfig withHashing(HashParameters newHashing) {
         return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, newHashing, maxRequestBytes, devMailboxRemote, mail, functions);
+                userTokenTtl, newHashing, maxRequestBytes, devMailboxRemote, mail, functions, database, signingKeyRefresh);
     }
 
     public ServerConfig withMail(MailSettings newMail) {
         return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, newMail, functions);
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, newMail, functions, database, signingKeyRefresh);
     }
 
     public ServerConfig withFunctions(FunctionSettings newFunctions) {
         return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, mail, newFunctions);
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, mail, newFunctions, database, signingKeyRefresh);
+    }
+
+    public ServerConfig withDatabase(DatabaseSettings newDatabase) {
+        return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, mail, functions, newDatabase, signingKeyRefresh);
+    }
+
+    public ServerConfig withPublicUrl(String newPublicUrl) {
+        return new ServerConfig(host, port, newPublicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, mail, functions, database, signingKeyRefresh);
+    }
+
+    public ServerConfig withSigningKeyRefresh(Duration newRefresh) {
+        return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, mail, functions, database, newRefresh);
     }
 
     /** Every problem with these settings, so that start-up can report them together. */
@@ -91,6 +114,10 @@ public record ServerConfig(
         List<String> problems = new ArrayList<>(hashing.problems());
         problems.addAll(mail.problems());
         problems.addAll(functions.problems());
+        problems.addAll(database.problems());
+        if (signingKeyRefresh.compareTo(Duration.ofSeconds(1)) < 0 || signingKeyRefresh.compareTo(Duration.ofHours(1)) > 0) {
+            problems.add("signing key refresh must be between 1 second and 1 hour, got " + signingKeyRefresh);
+        }
         if (port < 0 || port > 65_535) {
             problems.add("port must be between 0 and 65535, got " + port);
         }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.flywaydb.core.Flyway;
@@ -14,8 +15,8 @@ import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * The connection pool, migrated schema and Jdbi handle factory. Every multi-row change goes
- * through {@link #inTransaction}. Thread-safe.
+ * The connection pool, migrated schema and Jdbi handle factory: embedded SQLite, or PostgreSQL
+ * shared by several nodes. Every multi-row change goes through {@link #inTransaction}. Thread-safe.
  */
 public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
@@ -26,13 +27,40 @@ public final class Database implements AutoCloseable {
      * ({@code busy_timeout}). A virtual thread waiting there pins its carrier thread; with as many
      * waiters as cores, the writer that holds the lock cannot be scheduled to commit, and every
      * writer stalls until the timeout. So writers queue here first, where a virtual thread parks.
+     * PostgreSQL writers run side by side; their lock is a no-op.
      */
-    private final ReentrantLock writeLock = new ReentrantLock(true);
+    private final Lock writeLock;
 
     private Database(HikariDataSource dataSource, Dialect dialect) {
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.jdbi = Jdbi.create(dataSource);
+        this.writeLock = dialect == Dialect.SQLITE ? new ReentrantLock(true) : NoLock.INSTANCE;
+    }
+
+    /** The database the settings name: PostgreSQL for a URL, else SQLite in {@code dataDir}. */
+    public static Database open(DatabaseSettings settings, Path dataDir) {
+        return settings.url() == null ? sqlite(dataDir) : postgres(settings);
+    }
+
+    /**
+     * Connects to PostgreSQL and migrates it. Flyway holds a PostgreSQL advisory lock while it
+     * migrates, so nodes starting together apply each migration once; the others wait, then find
+     * the schema current.
+     */
+    public static Database postgres(DatabaseSettings settings) {
+        DatabaseSettings.Jdbc jdbc = settings.jdbc();
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("gatehouse-postgresql");
+        config.setJdbcUrl(jdbc.url());
+        config.setUsername(jdbc.user());
+        config.setPassword(jdbc.password());
+        config.setMaximumPoolSize(settings.poolSize());
+        // Fail a start-up against an unreachable database in seconds, with the driver's reason.
+        config.setInitializationFailTimeout(10_000);
+        config.setConnectionTimeout(10_000);
+        config.addDataSourceProperty("ApplicationName", "gatehouse");
+        return migrated(new HikariDataSource(config), Dialect.POSTGRESQL);
     }
 
     /**
@@ -56,18 +84,21 @@ public final class Database implements AutoCloseable {
         config.addDataSourceProperty("foreign_keys", "true");
         config.addDataSourceProperty("transaction_mode", "IMMEDIATE");
         config.setMaximumPoolSize(8);
-        HikariDataSource dataSource = new HikariDataSource(config);
+        return migrated(new HikariDataSource(config), Dialect.SQLITE);
+    }
+
+    private static Database migrated(HikariDataSource dataSource, Dialect dialect) {
         try {
             Flyway.configure()
                     .dataSource(dataSource)
-                    .locations(Dialect.SQLITE.migrationsLocation())
+                    .locations(dialect.migrationsLocation())
                     .load()
                     .migrate();
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
         }
-        return new Database(dataSource, Dialect.SQLITE);
+        return new Database(dataSource, dialect);
     }
 
     public Dialect dialect() {

@@ -11,7 +11,7 @@ package dev.gatehouse.mail;
  * @param html HTML part
  * @param attempts failed attempts so far
  */
-record OutboxMessage(String id, String appId, String to, String subject, String text, String html, int attempts) {
+public record OutboxMessage(String id, String appId, String to, String subject, String text, String html, int attempts) {
     @Override
     public String toString() {
         return "OutboxMessage[id=" + id + ", appId=" + appId + ", attempts=" + attempts + "]";

@@ -2,6 +2,7 @@ package dev.gatehouse.mail;
 
 import dev.gatehouse.db.Database;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,14 +13,14 @@ import org.jdbi.v3.core.Handle;
  * while one node sends it, {@code claimed_until} holds a lease so that no other node sends it too,
  * and a node that dies mid-send leaves a lease that simply runs out. Thread-safe.
  */
-final class OutboxStore {
+public final class OutboxStore {
     private final Database database;
 
-    OutboxStore(Database database) {
+    public OutboxStore(Database database) {
         this.database = database;
     }
 
-    void insert(Handle h, String id, MailMessage m, Instant now) {
+    public void insert(Handle h, String id, MailMessage m, Instant now) {
         h.createUpdate("INSERT INTO outbox (id, app_id, recipient, kind, language, subject, body_text, body_html, status, "
                         + "next_attempt_at, created_at) VALUES (:id, :appId, :to, :kind, :language, :subject, :text, :html, "
                         + "'queued', :now, :now)")
@@ -35,30 +36,41 @@ final class OutboxStore {
                 .execute();
     }
 
-    /** Up to {@code limit} queued messages that are due and not leased by a live sender, oldest first. */
-    List<OutboxMessage> due(Instant now, int limit) {
-        return database.withHandle(h -> h.createQuery("SELECT id, app_id, recipient, subject, body_text, body_html, attempts "
-                        + "FROM outbox WHERE status = 'queued' AND next_attempt_at <= :now "
-                        + "AND (claimed_until IS NULL OR claimed_until < :now) ORDER BY seq LIMIT :limit")
-                .bind("now", now.toEpochMilli())
-                .bind("limit", limit)
-                .map((rs, ctx) -> new OutboxMessage(rs.getString("id"), rs.getString("app_id"), rs.getString("recipient"),
-                        rs.getString("subject"), rs.getString("body_text"), rs.getString("body_html"), rs.getInt("attempts")))
-                .list());
-    }
-
-    /** Takes the lease on a message; false when another sender holds it or it is no longer queued. */
-    boolean claim(String id, Instant now, Instant leaseUntil) {
-        return database.inTransaction(h -> h.createUpdate("UPDATE outbox SET claimed_until = :until WHERE id = :id "
-                        + "AND status = 'queued' AND (claimed_until IS NULL OR claimed_until < :now)")
-                .bind("id", id)
+    /**
+     * Leases up to {@code limit} queued messages that are due and not leased by a live sender,
+     * oldest first, and returns them. On PostgreSQL the inner {@code SELECT} skips rows another
+     * node is claiming at this moment ({@code FOR UPDATE SKIP LOCKED}), so nodes polling together
+     * each take different messages instead of queueing on the same ones; on SQLite the claim is one
+     * write transaction, which already excludes every other.
+     */
+    public List<OutboxMessage> claimDue(Instant now, Instant leaseUntil, int limit) {
+        List<Claimed> claimed = database.inTransaction(h -> h.createQuery("UPDATE outbox SET claimed_until = :until "
+                        + "WHERE seq IN (SELECT seq FROM outbox WHERE status = 'queued' AND next_attempt_at <= :now "
+                        + "AND (claimed_until IS NULL OR claimed_until < :now) ORDER BY seq LIMIT :limit"
+                        + database.dialect().skipLocked() + ") "
+                        + "RETURNING seq, id, app_id, recipient, subject, body_text, body_html, attempts")
                 .bind("now", now.toEpochMilli())
                 .bind("until", leaseUntil.toEpochMilli())
-                .execute()) == 1;
+                .bind("limit", limit)
+                .map((rs, ctx) -> new Claimed(rs.getLong("seq"), new OutboxMessage(rs.getString("id"), rs.getString("app_id"),
+                        rs.getString("recipient"), rs.getString("subject"), rs.getString("body_text"),
+                        rs.getString("body_html"), rs.getInt("attempts"))))
+                .list());
+        // RETURNING promises no order; send the oldest first.
+        return claimed.stream().sorted(Comparator.comparingLong(Claimed::seq)).map(Claimed::message).toList();
+    }
+
+    private record Claimed(long seq, OutboxMessage message) {}
+
+    /** Gives back the lease on a message this node claimed but will not send now. */
+    void release(String id) {
+        database.inTransaction(h -> h.createUpdate("UPDATE outbox SET claimed_until = NULL WHERE id = :id AND status = 'queued'")
+                .bind("id", id)
+                .execute());
     }
 
     /** Sent: the bodies, which carry a live link, are dropped. */
-    void markSent(String id, Instant now) {
+    public void markSent(String id, Instant now) {
         database.inTransaction(h -> h.createUpdate("UPDATE outbox SET status = 'sent', sent_at = :now, attempts = attempts + 1, "
                         + "claimed_until = NULL, body_text = NULL, body_html = NULL, last_error = NULL WHERE id = :id")
                 .bind("id", id)

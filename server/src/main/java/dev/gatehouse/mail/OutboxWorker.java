@@ -19,8 +19,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class OutboxWorker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OutboxWorker.class);
-    private static final int BATCH = 50;
+    /**
+     * Messages leased per round. Small, because the lease covers the whole batch: a batch of slow
+     * sends must end before its lease does, or another node could take the last messages too.
+     */
+    private static final int BATCH = 10;
     private static final Duration LEASE = Duration.ofMinutes(2);
+    /** A claimed message is only sent while this much of its lease is left. */
+    private static final Duration LEASE_MARGIN = Duration.ofMinutes(1);
 
     private final OutboxStore store;
     private final SmtpTransport transport;
@@ -71,14 +77,14 @@ public final class OutboxWorker implements AutoCloseable {
 
     /** Sends what is due; returns how many messages it handled. */
     int deliverDue() {
-        List<OutboxMessage> due = store.due(clock.instant(), BATCH);
+        Instant claimedAt = clock.instant();
+        Instant leaseUntil = claimedAt.plus(LEASE);
+        List<OutboxMessage> claimed = store.claimDue(claimedAt, leaseUntil, BATCH);
         int handled = 0;
-        for (OutboxMessage message : due) {
-            if (!running) {
-                break;
-            }
-            Instant now = clock.instant();
-            if (!store.claim(message.id(), now, now.plus(LEASE))) {
+        for (OutboxMessage message : claimed) {
+            if (!running || !clock.instant().isBefore(leaseUntil.minus(LEASE_MARGIN))) {
+                // Too late to be sure the lease outlives the send: hand it back for the next round.
+                store.release(message.id());
                 continue;
             }
             handled++;

@@ -14,5 +14,5 @@ import java.time.Instant;
  * @param expiresAt refresh token expiry
  * @param revoked logged out, or revoked by a reset or an operator
  */
-record Session(String id, String userId, String deviceId, String refreshHash, Instant createdAt, Instant expiresAt,
+public record Session(String id, String userId, String deviceId, String refreshHash, Instant createdAt, Instant expiresAt,
                boolean revoked) {}

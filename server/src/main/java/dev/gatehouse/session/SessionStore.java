@@ -7,7 +7,7 @@ import org.jdbi.v3.core.Handle;
 /** SQL for the {@code sessions} table; runs on the caller's handle. Thread-safe. */
 public final class SessionStore {
 
-    void insert(Handle h, Session s) {
+    public void insert(Handle h, Session s) {
         h.createUpdate("INSERT INTO sessions (id, user_id, device_id, refresh_hash, created_at, expires_at) "
                         + "VALUES (:id, :userId, :deviceId, :hash, :createdAt, :expiresAt)")
                 .bind("id", s.id())
@@ -19,7 +19,7 @@ public final class SessionStore {
                 .execute();
     }
 
-    Optional<Session> find(Handle h, String id) {
+    public Optional<Session> find(Handle h, String id) {
         return h.createQuery("SELECT id, user_id, device_id, refresh_hash, created_at, expires_at, revoked_at "
                         + "FROM sessions WHERE id = :id")
                 .bind("id", id)
@@ -29,7 +29,7 @@ public final class SessionStore {
                 .findOne();
     }
 
-    void revoke(Handle h, String id, Instant at) {
+    public void revoke(Handle h, String id, Instant at) {
         h.createUpdate("UPDATE sessions SET revoked_at = :at WHERE id = :id AND revoked_at IS NULL")
                 .bind("id", id)
                 .bind("at", at.toEpochMilli())

@@ -83,13 +83,14 @@ public final class SessionTokens {
     }
 
     private String sign(JWTClaimsSet claims) {
+        SigningKeys.Active active = keys.active();
         JWSHeader header = new JWSHeader.Builder(SigningKeys.ALGORITHM)
-                .keyID(keys.activeKeyId())
+                .keyID(active.kid())
                 .type(JOSEObjectType.JWT)
                 .build();
         SignedJWT jwt = new SignedJWT(header, claims);
         try {
-            jwt.sign(keys.signer());
+            jwt.sign(active.signer());
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot sign a token", e);
         }

@@ -17,58 +17,131 @@ import dev.gatehouse.token.Ids;
 import java.security.SecureRandom;
 import java.text.ParseException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The ES256 keys that sign access and refresh tokens. The first start generates a key and stores it
- * in the database (so every node that shares the database signs alike); later starts load it. The
- * public halves are published as a JWKS. Immutable after loading, thread-safe.
+ * The ES256 keys that sign access and refresh tokens. They live in the database, so every node
+ * that shares it signs and verifies alike: the first start generates a key, and {@link #rotate}
+ * (the {@code gatehouse keys rotate} command) adds a new active one while the earlier ones keep
+ * verifying the tokens they signed. Each node reloads the keys every {@code refresh} interval, and
+ * at once when a token names a key it has not seen, so a rotation made anywhere is verified
+ * everywhere at once and signs everywhere within one interval. Thread-safe.
  */
 public final class SigningKeys {
+    private static final Logger log = LoggerFactory.getLogger(SigningKeys.class);
     static final JWSAlgorithm ALGORITHM = JWSAlgorithm.ES256;
+    /** Serializes key creation between nodes that start together on an empty database. */
+    private static final String LOCK = "gatehouse:signing-keys";
+    /** Tokens naming unknown keys are attacker input: they trigger at most one reload per this time. */
+    private static final Duration UNKNOWN_KEY_RELOAD_GAP = Duration.ofSeconds(1);
 
-    private final ECKey active;
-    private final JWSSigner signer;
-    private final Map<String, JWSVerifier> verifiers;
-    private final JWKSet publicKeys;
+    private final Database database;
+    private final Clock clock;
+    private final Duration refresh;
+    private final ReentrantLock reloading = new ReentrantLock();
+    private volatile KeyRing ring;
+    private volatile Instant lastUnknownKeyReload = Instant.EPOCH;
 
-    private SigningKeys(ECKey active, List<ECKey> all) throws JOSEException {
-        this.active = active;
-        this.signer = new ECDSASigner(active);
-        Map<String, JWSVerifier> map = new LinkedHashMap<>();
-        for (ECKey key : all) {
-            map.put(key.getKeyID(), new ECDSAVerifier(key.toPublicJWK()));
-        }
-        this.verifiers = Map.copyOf(map);
-        this.publicKeys = new JWKSet(all.stream().map(k -> (JWK) k.toPublicJWK()).toList());
+    /** The key that signs new tokens. */
+    record Active(String kid, JWSSigner signer) {}
+
+    /** One stored key as operators see it; never the private half. */
+    public record KeyInfo(String kid, Instant createdAt, boolean active) {}
+
+    private record KeyRing(Active active, Map<String, JWSVerifier> verifiers, JWKSet publicKeys, Instant loadedAt) {}
+
+    private SigningKeys(Database database, Clock clock, Duration refresh, KeyRing ring) {
+        this.database = database;
+        this.clock = clock;
+        this.refresh = refresh;
+        this.ring = ring;
     }
 
-    public static SigningKeys loadOrCreate(Database database, Clock clock, Ids ids, SecureRandom random) {
-        List<String> stored = database.inTransaction(h -> {
-            List<String> rows = h.createQuery("SELECT jwk FROM signing_keys ORDER BY active DESC, created_at DESC")
-                    .mapTo(String.class).list();
-            if (!rows.isEmpty()) {
-                return rows;
+    /** Loads the stored keys, generating the first one if there is none yet. */
+    public static SigningKeys load(Database database, Clock clock, Ids ids, SecureRandom random, Duration refresh) {
+        database.useTransaction(h -> {
+            database.dialect().lock(h, LOCK);
+            if (h.createQuery("SELECT COUNT(*) FROM signing_keys").mapTo(Integer.class).one() == 0) {
+                insertActive(h, ids, random, clock);
             }
-            ECKey generated = generate(ids.objectId(), random);
-            h.createUpdate("INSERT INTO signing_keys (kid, algorithm, jwk, created_at, active) VALUES (:kid, :alg, :jwk, :at, 1)")
-                    .bind("kid", generated.getKeyID())
-                    .bind("alg", ALGORITHM.getName())
-                    .bind("jwk", generated.toJSONString())
-                    .bind("at", clock.instant().toEpochMilli())
-                    .execute();
-            return List.of(generated.toJSONString());
         });
+        return new SigningKeys(database, clock, refresh, read(database, clock));
+    }
+
+    /** Makes a new key the one that signs; earlier keys stay to verify what they signed. */
+    public static KeyInfo rotate(Database database, Clock clock, Ids ids, SecureRandom random) {
+        return database.inTransaction(h -> {
+            database.dialect().lock(h, LOCK);
+            h.createUpdate("UPDATE signing_keys SET active = 0 WHERE active = 1").execute();
+            return insertActive(h, ids, random, clock);
+        });
+    }
+
+    /** Every stored key, the active one first, then newest first. */
+    public static List<KeyInfo> list(Database database) {
+        return database.withHandle(h -> h.createQuery("SELECT kid, created_at, active FROM signing_keys "
+                        + "ORDER BY active DESC, created_at DESC")
+                .map((rs, ctx) -> new KeyInfo(rs.getString("kid"), Instant.ofEpochMilli(rs.getLong("created_at")),
+                        rs.getInt("active") == 1))
+                .list());
+    }
+
+    /**
+     * Deletes an inactive key: the tokens it signed stop verifying once every node has reloaded.
+     * False when there is no such key; the active key cannot be removed.
+     */
+    public static boolean remove(Database database, String kid) {
+        return database.inTransaction(h -> {
+            database.dialect().lock(h, LOCK);
+            Optional<Integer> active = h.createQuery("SELECT active FROM signing_keys WHERE kid = :kid")
+                    .bind("kid", kid).mapTo(Integer.class).findOne();
+            if (active.isPresent() && active.get() == 1) {
+                throw new IllegalArgumentException("key " + kid + " is the active key; rotate first");
+            }
+            return h.createUpdate("DELETE FROM signing_keys WHERE kid = :kid").bind("kid", kid).execute() == 1;
+        });
+    }
+
+    private static KeyInfo insertActive(Handle h, Ids ids, SecureRandom random, Clock clock) {
+        ECKey generated = generate(ids.objectId(), random);
+        Instant now = clock.instant();
+        h.createUpdate("INSERT INTO signing_keys (kid, algorithm, jwk, created_at, active) VALUES (:kid, :alg, :jwk, :at, 1)")
+                .bind("kid", generated.getKeyID())
+                .bind("alg", ALGORITHM.getName())
+                .bind("jwk", generated.toJSONString())
+                .bind("at", now.toEpochMilli())
+                .execute();
+        return new KeyInfo(generated.getKeyID(), now, true);
+    }
+
+    private static KeyRing read(Database database, Clock clock) {
+        List<String> stored = database.withHandle(h -> h.createQuery(
+                "SELECT jwk FROM signing_keys ORDER BY active DESC, created_at DESC").mapTo(String.class).list());
+        if (stored.isEmpty()) {
+            throw new IllegalStateException("no signing key is stored; every key was removed");
+        }
         try {
             List<ECKey> keys = new ArrayList<>();
             for (String json : stored) {
                 keys.add(ECKey.parse(json));
             }
-            return new SigningKeys(keys.get(0), keys);
+            Map<String, JWSVerifier> verifiers = new LinkedHashMap<>();
+            for (ECKey key : keys) {
+                verifiers.put(key.getKeyID(), new ECDSAVerifier(key.toPublicJWK()));
+            }
+            ECKey active = keys.get(0);
+            return new KeyRing(new Active(active.getKeyID(), new ECDSASigner(active)), Map.copyOf(verifiers),
+                    new JWKSet(keys.stream().map(k -> (JWK) k.toPublicJWK()).toList()), clock.instant());
         } catch (ParseException | JOSEException e) {
             throw new IllegalStateException("stored signing key is unreadable", e);
         }
@@ -83,20 +156,58 @@ public final class SigningKeys {
         }
     }
 
-    String activeKeyId() {
-        return active.getKeyID();
-    }
-
-    JWSSigner signer() {
-        return signer;
+    Active active() {
+        return current().active();
     }
 
     Optional<JWSVerifier> verifier(String kid) {
-        return Optional.ofNullable(kid).map(verifiers::get);
+        if (kid == null) {
+            return Optional.empty();
+        }
+        JWSVerifier verifier = current().verifiers().get(kid);
+        Instant now = clock.instant();
+        if (verifier == null && !now.isBefore(lastUnknownKeyReload.plus(UNKNOWN_KEY_RELOAD_GAP))) {
+            // Perhaps another node rotated a moment ago and this token is its first.
+            lastUnknownKeyReload = now;
+            verifier = reload().verifiers().get(kid);
+        }
+        return Optional.ofNullable(verifier);
     }
 
     /** The JWKS document (public keys only). */
     public Map<String, Object> jwks() {
-        return publicKeys.toJSONObject(true);
+        return current().publicKeys().toJSONObject(true);
+    }
+
+    /** The key ring, reloaded when it is older than the refresh interval. */
+    private KeyRing current() {
+        KeyRing now = ring;
+        if (clock.instant().isBefore(now.loadedAt().plus(refresh))) {
+            return now;
+        }
+        // One thread reloads; the others keep using the ring they have rather than queue on the database.
+        if (reloading.tryLock()) {
+            try {
+                return reload();
+            } finally {
+                reloading.unlock();
+            }
+        }
+        return now;
+    }
+
+    private KeyRing reload() {
+        try {
+            KeyRing loaded = read(database, clock);
+            if (!loaded.active().kid().equals(ring.active().kid())) {
+                log.info("signing key {} is now active (was {})", loaded.active().kid(), ring.active().kid());
+            }
+            ring = loaded;
+            return loaded;
+        } catch (RuntimeException e) {
+            // A database hiccup must not fail logins: keep signing with the keys already loaded.
+            log.warn("could not reload signing keys; keeping the loaded ones", e);
+            return ring;
+        }
     }
 }

@@ -10,12 +10,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -39,7 +33,8 @@ class SecretsAtRestTest {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
         List<String> secrets = new ArrayList<>(List.of(PASSWORD, NEW_PASSWORD));
-        try (TestServer server = TestServer.start(data)) {
+        TestServer server = TestServer.start(data);
+        try (server) {
             server.post(server.userpass(APP) + "/register", body("email", "s@example.com", "password", PASSWORD));
             JsonNode confirm = server.latestMail(APP, "s@example.com");
             secrets.add(confirm.path("token").asText());
@@ -60,30 +55,22 @@ class SecretsAtRestTest {
             System.setErr(originalErr);
         }
 
-        List<String> stored = allValues(data.resolve("gatehouse.db"), "users", "user_tokens", "sessions", "signing_keys");
+        List<String> stored = allValues(server, "users", "user_tokens", "sessions", "signing_keys");
         for (String secret : secrets) {
             assertThat(stored).noneSatisfy(v -> assertThat(v).contains(secret));
         }
-        assertThat(allValues(data.resolve("gatehouse.db"), "users")).anySatisfy(v -> assertThat(v).startsWith("$argon2id$v=19$m=19456,t=2,p=1$"));
+        assertThat(allValues(server, "users")).anySatisfy(v -> assertThat(v).startsWith("$argon2id$v=19$m=19456,t=2,p=1$"));
 
         String logged = log.toString(StandardCharsets.UTF_8);
         assertThat(logged).contains("dev mailbox");
         assertThat(logged).doesNotContain(PASSWORD, NEW_PASSWORD, secrets.get(3), secrets.get(4));
     }
 
-    private static List<String> allValues(Path db, String... tables) throws SQLException {
+    /** Every value in the tables, read from the database the server wrote (SQLite or PostgreSQL). */
+    private static List<String> allValues(TestServer server, String... tables) {
         List<String> values = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
-            for (String table : tables) {
-                try (ResultSet rs = s.executeQuery("SELECT * FROM " + table)) {
-                    ResultSetMetaData meta = rs.getMetaData();
-                    while (rs.next()) {
-                        for (int i = 1; i <= meta.getColumnCount(); i++) {
-                            values.add(String.valueOf(rs.getObject(i)));
-                        }
-                    }
-                }
-            }
+        for (String table : tables) {
+            server.rows("SELECT * FROM " + table).forEach(row -> row.forEach(v -> values.add(String.valueOf(v))));
         }
         return values;
     }

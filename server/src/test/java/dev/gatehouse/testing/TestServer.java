@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.Gatehouse;
 import dev.gatehouse.function.JavaFunctions;
 import dev.gatehouse.config.ServerConfig;
+import dev.gatehouse.db.DatabaseSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -28,18 +29,29 @@ import java.util.function.UnaryOperator;
  * <p>Either start one by hand ({@link #start(Path)}, closed by the test) or register one per test
  * class: {@code @RegisterExtension static final TestServer server = TestServer.perClass();} starts
  * it on a fresh temporary database before the class's tests and stops it after them.
+ *
+ * <p>The database is SQLite, or with {@code -Dgatehouse.test.database=postgresql} a fresh database
+ * on the JVM's {@link EmbeddedPostgres}: the build runs the flow tests both ways, so that every flow
+ * behaves the same on both.
  */
 public final class TestServer implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
     public static final String APP = "gatehouse-local";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final java.util.Map<Path, DatabaseSettings> POSTGRES_BY_DIR = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final HttpClient http = HttpClient.newHttpClient();
     private Gatehouse server;
     private MutableClock clock;
     private Path temporaryDir;
     private Path dataDir;
+    private DatabaseSettings database;
 
     private TestServer() {}
+
+    /** The database the tests of this JVM run on: SQLite unless {@code gatehouse.test.database=postgresql}. */
+    public static boolean onPostgres() {
+        return "postgresql".equals(System.getProperty("gatehouse.test.database"));
+    }
 
     /** The default app on a fresh database in {@code dataDir}. */
     public static TestServer start(Path dataDir) {
@@ -55,7 +67,14 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
         TestServer test = new TestServer();
         test.clock = MutableClock.startingNow();
         test.dataDir = dataDir;
-        ServerConfig config = customize.apply(ServerConfig.defaults(dataDir).withPort(0));
+        ServerConfig defaults = ServerConfig.defaults(dataDir).withPort(0);
+        if (onPostgres()) {
+            // One database per data directory, so that a test restarting a server on its directory finds its data.
+            defaults = defaults.withDatabase(POSTGRES_BY_DIR.computeIfAbsent(dataDir.toAbsolutePath(),
+                    d -> EmbeddedPostgres.shared().newDatabase()));
+        }
+        ServerConfig config = customize.apply(defaults);
+        test.database = config.database();
         test.server = Gatehouse.start(config, test.clock, new SecureRandom(), javaFunctions);
         return test;
     }
@@ -72,6 +91,7 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
         server = started.server;
         clock = started.clock;
         dataDir = temporaryDir;
+        database = started.database;
     }
 
     @Override
@@ -94,6 +114,9 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
     }
 
     private java.sql.Connection connect() throws java.sql.SQLException {
+        if (database.url() != null) {
+            return java.sql.DriverManager.getConnection(database.url(), database.user(), database.password());
+        }
         return java.sql.DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("gatehouse.db"));
     }
 
