@@ -13,6 +13,7 @@ import dev.gatehouse.confirmation.ConfirmationService;
 import dev.gatehouse.db.Database;
 import dev.gatehouse.function.Functions;
 import dev.gatehouse.function.JavaFunctions;
+import dev.gatehouse.health.HealthRoutes;
 import dev.gatehouse.http.HttpServer;
 import dev.gatehouse.http.PublicUrl;
 import dev.gatehouse.mail.DevMailbox;
@@ -23,6 +24,7 @@ import dev.gatehouse.mail.MailSettings;
 import dev.gatehouse.mail.MailTemplates;
 import dev.gatehouse.mail.Mailer;
 import dev.gatehouse.mail.Outbox;
+import dev.gatehouse.maintenance.Janitor;
 import dev.gatehouse.password.PasswordHasher;
 import dev.gatehouse.registration.RegistrationRoutes;
 import dev.gatehouse.registration.RegistrationService;
@@ -38,6 +40,7 @@ import dev.gatehouse.token.UserTokens;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -60,9 +63,14 @@ public final class Gatehouse implements AutoCloseable {
     private final PasswordHasher hasher;
     private final Outbox outbox;
     private final Functions functions;
+    private final Janitor janitor;
+
+    /** Sent mail is kept this long for operators, or longer when the mail quota's window is longer. */
+    private static final Duration MAIL_RETENTION = Duration.ofDays(7);
+    private static final Duration JANITOR_INTERVAL = Duration.ofMinutes(5);
 
     private Gatehouse(Database database, HttpServer http, PublicUrl publicUrl, Apps apps, PasswordHasher hasher,
-                      Outbox outbox, Functions functions) {
+                      Outbox outbox, Functions functions, Janitor janitor) {
         this.database = database;
         this.http = http;
         this.publicUrl = publicUrl;
@@ -70,6 +78,7 @@ public final class Gatehouse implements AutoCloseable {
         this.hasher = hasher;
         this.outbox = outbox;
         this.functions = functions;
+        this.janitor = janitor;
     }
 
     /** Starts a server with the system clock and a strong random source. */
@@ -145,13 +154,17 @@ public final class Gatehouse implements AutoCloseable {
             new ResetRoutes(apps, new ResetService(database, users, userTokens, sessionStore, hasher, mailer, composer,
                     quota, functions, clock)).register(http.javalin());
             new SessionRoutes(apps, sessions, keys).register(http.javalin());
+            new HealthRoutes(database).register(http.javalin());
             if (outbox == null) {
                 new DevMailboxRoutes(apps, mailbox, config.devMailboxRemote()).register(http.javalin());
             }
 
             int port = http.start(config.host(), config.port());
             publicUrl.set(config.publicUrl() != null ? config.publicUrl() : "http://localhost:" + port);
-            Gatehouse server = new Gatehouse(database, http, publicUrl, apps, hasher, outbox, functions);
+            Duration retention = mail.quotaWindow().compareTo(MAIL_RETENTION) > 0 ? mail.quotaWindow() : MAIL_RETENTION;
+            Janitor janitor = new Janitor(database, clock, retention, JANITOR_INTERVAL);
+            janitor.start();
+            Gatehouse server = new Gatehouse(database, http, publicUrl, apps, hasher, outbox, functions, janitor);
             server.logStartup(config);
             return server;
         } catch (RuntimeException e) {
@@ -226,9 +239,15 @@ public final class Gatehouse implements AutoCloseable {
         return hasher.verifications();
     }
 
+    /** Runs the janitor's pass now (it also runs on its own every few minutes); returns the rows deleted. */
+    public int purgeExpired() {
+        return janitor.purge();
+    }
+
     @Override
     public void close() {
         http.stop();
+        janitor.close();
         if (outbox != null) {
             outbox.close();
         }

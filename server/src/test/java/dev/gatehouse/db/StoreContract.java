@@ -83,12 +83,17 @@ abstract class StoreContract {
     void migrations_apply_once_and_reopening_is_a_no_op() {
         assertThat(database.dialect()).isEqualTo(expectedDialect());
         newUser("kept@example.com", true);
+        int applied = appliedMigrations(database);
+        assertThat(applied).isGreaterThanOrEqualTo(3);
         try (Database again = reopen()) {
             assertThat(byEmail(again, APP, "kept@example.com")).isPresent();
-            int applied = again.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM flyway_schema_history WHERE success = "
-                    + (expectedDialect() == Dialect.SQLITE ? "1" : "true")).mapTo(Integer.class).one());
-            assertThat(applied).isEqualTo(2);
+            assertThat(appliedMigrations(again)).isEqualTo(applied);
         }
+    }
+
+    private int appliedMigrations(Database db) {
+        return db.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM flyway_schema_history WHERE success = "
+                + (expectedDialect() == Dialect.SQLITE ? "1" : "true")).mapTo(Integer.class).one());
     }
 
     @Test
