@@ -5,6 +5,7 @@ import dev.gatehouse.config.FunctionSettings;
 import dev.gatehouse.config.InvalidConfigException;
 import dev.gatehouse.config.ServerConfig;
 import dev.gatehouse.db.Database;
+import dev.gatehouse.db.DatabaseUnavailableException;
 import dev.gatehouse.http.Json;
 import dev.gatehouse.mail.MailSettings;
 import dev.gatehouse.mail.Outbox;
@@ -32,7 +33,16 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(new CommandLine(new Main())
+                .setExecutionExceptionHandler((e, commandLine, parsed) -> {
+                    if (e instanceof DatabaseUnavailableException) {
+                        // An operator's problem, said plainly: no stack trace.
+                        commandLine.getErr().println("Gatehouse cannot start: " + e.getMessage());
+                        return 1;
+                    }
+                    throw e;
+                })
+                .execute(args));
     }
 
     @Override

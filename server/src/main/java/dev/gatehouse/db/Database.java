@@ -60,7 +60,14 @@ public final class Database implements AutoCloseable {
         config.setInitializationFailTimeout(10_000);
         config.setConnectionTimeout(10_000);
         config.addDataSourceProperty("ApplicationName", "gatehouse");
-        return migrated(new HikariDataSource(config), Dialect.POSTGRESQL);
+        HikariDataSource dataSource;
+        try {
+            dataSource = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            Throwable reason = e.getCause() != null ? e.getCause() : e;
+            throw new DatabaseUnavailableException("cannot connect to " + settings.describe() + ": " + reason.getMessage(), e);
+        }
+        return migrated(dataSource, Dialect.POSTGRESQL);
     }
 
     /**
