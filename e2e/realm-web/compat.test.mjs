@@ -12,7 +12,12 @@
 //                        functions in realm-web/functions (they decide by username and arguments)
 //   GATEHOUSE_RECORDER_URL  test-only recorder the functions report each call to (with its token);
 //                        GET {url}?username=U lists them
+//   GATEHOUSE_MAILBOX_URL  where to read the mail: GET {url}/{appId}?email=E&limit=N answers the dev
+//                        mailbox's JSON (default: the server's own dev mailbox, {server}/dev/mailbox;
+//                        MultiNodeTest points it at a harness endpoint over its SMTP servers)
 //
+// Tests that need the clock control or the function app skip themselves, with the reason, when
+// those variables are not set (MultiNodeTest's nodes run on the real clock).
 // Every test uses its own email address and its own Realm.App (with its own in-memory storage),
 // so the tests do not depend on each other or on their order.
 
@@ -27,6 +32,7 @@ const CLOCK_URL = process.env.GATEHOUSE_CLOCK_URL;
 const FUNCTION_URL = process.env.GATEHOUSE_FUNCTION_URL;
 const FUNCTION_APP_ID = process.env.GATEHOUSE_FUNCTION_APP_ID;
 const RECORDER_URL = process.env.GATEHOUSE_RECORDER_URL;
+const MAILBOX_URL = process.env.GATEHOUSE_MAILBOX_URL;
 
 assert.ok(BASE_URL, "GATEHOUSE_URL is not set: start a Gatehouse and point GATEHOUSE_URL at it");
 
@@ -39,6 +45,15 @@ const HEX_128 = /^[0-9a-f]{128}$/;
 // The contract's two most repeated errors (spec section 6.2).
 const ALREADY_CONFIRMED = { statusCode: 400, errorCode: "UserAlreadyConfirmed", error: "already confirmed" };
 const USER_NOT_FOUND = { statusCode: 404, errorCode: "UserNotFound", error: "user not found" };
+// node:test `skip` options: false runs the test, a string skips it and shows why in the report.
+const NEEDS_CLOCK = {
+  skip: CLOCK_URL ? false : "needs GATEHOUSE_CLOCK_URL (the JUnit harness's clock control) to move time",
+};
+const NEEDS_FUNCTION_APP = {
+  skip: FUNCTION_URL && FUNCTION_APP_ID && RECORDER_URL
+    ? false
+    : "needs GATEHOUSE_FUNCTION_URL, GATEHOUSE_FUNCTION_APP_ID and GATEHOUSE_RECORDER_URL (the harness's function app)",
+};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -85,13 +100,17 @@ function newApp(id = APP_ID) {
   return new Realm.App({ id, baseUrl: BASE_URL, storage: new IsolatedStorage() });
 }
 
-/** The newest dev-mailbox messages to `email` (default app unless `server` says otherwise), newest first. */
+/**
+ * The newest mailbox messages to `email` (default app unless `server` says otherwise), newest first:
+ * the server's dev mailbox, or GATEHOUSE_MAILBOX_URL's, which answers the same JSON.
+ */
 async function mailbox(email, limit = 10, server = { baseUrl: BASE_URL, appId: APP_ID }) {
-  const url = `${server.baseUrl}/dev/mailbox/${encodeURIComponent(server.appId)}?email=${encodeURIComponent(email)}&limit=${limit}`;
+  const base = MAILBOX_URL ?? `${server.baseUrl}/dev/mailbox`;
+  const url = `${base}/${encodeURIComponent(server.appId)}?email=${encodeURIComponent(email)}&limit=${limit}`;
   const response = await fetch(url);
-  assert.equal(response.status, 200, `dev mailbox answered ${response.status}: ${await response.clone().text()}`);
+  assert.equal(response.status, 200, `mailbox ${url} answered ${response.status}: ${await response.clone().text()}`);
   const { messages } = await response.json();
-  assert.ok(Array.isArray(messages), "dev mailbox reply has a 'messages' array");
+  assert.ok(Array.isArray(messages), "mailbox reply has a 'messages' array");
   return messages;
 }
 
@@ -393,7 +412,7 @@ test("confirmUser rejects malformed, unknown and already used tokens", async () 
   });
 });
 
-test("a confirmation token older than 30 minutes is rejected; a resent one works", async () => {
+test("a confirmation token older than 30 minutes is rejected; a resent one works", NEEDS_CLOCK, async () => {
   const app = newApp();
   const email = uniqueEmail("expired-confirm");
   await app.emailPasswordAuth.registerUser({ email, password: PASSWORD });
@@ -478,7 +497,7 @@ test("sendResetPasswordEmail for an unknown email rejects with UserNotFound 404"
   assert.equal((await mailbox(email)).length, 0);
 });
 
-test("a reset token older than 30 minutes is rejected", async () => {
+test("a reset token older than 30 minutes is rejected", NEEDS_CLOCK, async () => {
   const { email } = await loggedInUser(uniqueEmail("reset-expired"));
   const app = newApp();
   await app.emailPasswordAuth.sendResetPasswordEmail({ email });
@@ -523,7 +542,7 @@ test("retryCustomConfirmation: 400 without a confirmation function, UserNotFound
 // Confirmation and reset functions (the function app: realm-web/functions, run by the server)
 // ---------------------------------------------------------------------------------------------
 
-test("confirmation function 'success': registerUser confirms at once, without a mail", async () => {
+test("confirmation function 'success': registerUser confirms at once, without a mail", NEEDS_FUNCTION_APP, async () => {
   const app = newFunctionApp();
   const email = uniqueEmail("success");
   await app.emailPasswordAuth.registerUser({ email, password: PASSWORD });
@@ -540,7 +559,7 @@ test("confirmation function 'success': registerUser confirms at once, without a 
   assert.equal((await functionCalls(email, "confirm")).length, 1, "no second run for a confirmed user");
 });
 
-test("confirmation function 'fail': registerUser rejects with 400 'failed to confirm user' and leaves no user", async () => {
+test("confirmation function 'fail': registerUser rejects with 400 'failed to confirm user' and leaves no user", NEEDS_FUNCTION_APP, async () => {
   const app = newFunctionApp();
   const email = uniqueEmail("fail");
   const err = await expectRealmError(app.emailPasswordAuth.registerUser({ email, password: PASSWORD }), {
@@ -559,7 +578,7 @@ test("confirmation function 'fail': registerUser rejects with 400 'failed to con
   await expectRealmError(app.emailPasswordAuth.retryCustomConfirmation({ email }), USER_NOT_FOUND);
 });
 
-test("confirmation function 'pending': logIn waits until confirmUser with the function's token", async () => {
+test("confirmation function 'pending': logIn waits until confirmUser with the function's token", NEEDS_FUNCTION_APP, async () => {
   const app = newFunctionApp();
   const email = uniqueEmail("pending");
   await app.emailPasswordAuth.registerUser({ email, password: PASSWORD });
@@ -575,7 +594,7 @@ test("confirmation function 'pending': logIn waits until confirmUser with the fu
   await app.logIn(credentials(email));
 });
 
-test("retryCustomConfirmation re-runs the confirmation function with a fresh token; pending → confirmed", async () => {
+test("retryCustomConfirmation re-runs the confirmation function with a fresh token; pending → confirmed", NEEDS_FUNCTION_APP, async () => {
   const app = newFunctionApp();
   const email = uniqueEmail("retry");
   await app.emailPasswordAuth.registerUser({ email, password: PASSWORD });
@@ -593,7 +612,7 @@ test("retryCustomConfirmation re-runs the confirmation function with a fresh tok
   await expectRealmError(app.emailPasswordAuth.retryCustomConfirmation({ email: uniqueEmail("retry-nobody") }), USER_NOT_FOUND);
 });
 
-test("callResetPasswordFunction 'success' (answer 'blue', code 42): new password at once, sessions revoked", async () => {
+test("callResetPasswordFunction 'success' (answer 'blue', code 42): new password at once, sessions revoked", NEEDS_FUNCTION_APP, async () => {
   const { app, user, email } = await functionAppUser("reset-ok");
   const newPassword = "n3w-Passw0rd";
   await app.emailPasswordAuth.callResetPasswordFunction({ email, password: newPassword }, "blue", 42);
@@ -617,7 +636,7 @@ test("callResetPasswordFunction 'success' (answer 'blue', code 42): new password
   assert.equal(user.isLoggedIn, false);
 });
 
-test("callResetPasswordFunction 'fail' rejects with 400 'failed to reset password for user'; the password stays", async () => {
+test("callResetPasswordFunction 'fail' rejects with 400 'failed to reset password for user'; the password stays", NEEDS_FUNCTION_APP, async () => {
   const { email } = await functionAppUser("reset-fail");
   const app = newFunctionApp();
   const error = `failed to reset password for user "${email}"`;
@@ -651,7 +670,7 @@ test("callResetPasswordFunction 'fail' rejects with 400 'failed to reset passwor
   );
 });
 
-test("callResetPasswordFunction 'pending' (answer 'later'): old password until resetPassword with the function's token", async () => {
+test("callResetPasswordFunction 'pending' (answer 'later'): old password until resetPassword with the function's token", NEEDS_FUNCTION_APP, async () => {
   const { email } = await functionAppUser("reset-pending");
   const app = newFunctionApp();
   await app.emailPasswordAuth.callResetPasswordFunction({ email, password: "n3w-Passw0rd" }, "later", 42);
@@ -668,7 +687,7 @@ test("callResetPasswordFunction 'pending' (answer 'later'): old password until r
   await expectRealmError(newFunctionApp().logIn(credentials(email)), { statusCode: 401, errorCode: "InvalidPassword" });
 });
 
-test("callResetPasswordFunction arguments arrive as JavaScript string, numbers, object, array and Date", async () => {
+test("callResetPasswordFunction arguments arrive as JavaScript string, numbers, object, array and Date", NEEDS_FUNCTION_APP, async () => {
   // realm-web sends them as canonical EJSON: {"$numberInt":"42"}, {"$numberDouble":"1.5"},
   // {"$date":{"$numberLong":"..."}}; resetFunc.js checks the types ('types' user) and throws if any is off.
   const { email } = await functionAppUser("types");
@@ -680,7 +699,7 @@ test("callResetPasswordFunction arguments arrive as JavaScript string, numbers, 
   await newFunctionApp().logIn(credentials(email, "n3w-Passw0rd"));
 });
 
-test("sendResetPasswordEmail with a reset function rejects with 400 'please use reset password via function'", async () => {
+test("sendResetPasswordEmail with a reset function rejects with 400 'please use reset password via function'", NEEDS_FUNCTION_APP, async () => {
   const { email } = await functionAppUser("reset-send");
   const app = newFunctionApp();
   await expectRealmError(app.emailPasswordAuth.sendResetPasswordEmail({ email }), {
@@ -697,7 +716,7 @@ test("sendResetPasswordEmail with a reset function rejects with 400 'please use 
 // Sessions
 // ---------------------------------------------------------------------------------------------
 
-test("an expired access token is refreshed transparently; an expired refresh token logs the user out", async () => {
+test("an expired access token is refreshed transparently; an expired refresh token logs the user out", NEEDS_CLOCK, async () => {
   const { app, user } = await loggedInUser(uniqueEmail("refresh"));
   const firstAccessToken = user.accessToken;
   const refreshToken = user.refreshToken;
