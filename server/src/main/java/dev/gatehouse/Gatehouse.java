@@ -207,8 +207,8 @@ public final class Gatehouse implements AutoCloseable {
     }
 
     private void logStartup(ServerConfig config) {
-        log.info("Gatehouse listening on {} (data in {})", publicUrl.get(), config.database().url() == null
-                ? config.dataDir().toAbsolutePath() : config.database().describe());
+        log.info("Gatehouse listening on {}:{}, public URL {} (data in {})", config.host(), http.port(), publicUrl.get(),
+                config.database().url() == null ? config.dataDir().toAbsolutePath() : config.database().describe());
         for (AppConfig app : apps.all()) {
             log.info("app '{}': {}/api/client/v2.0/app/{}", app.name(), publicUrl.get(), app.clientAppId());
         }

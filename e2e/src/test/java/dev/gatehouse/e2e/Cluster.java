@@ -3,6 +3,7 @@ package dev.gatehouse.e2e;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.gatehouse.db.DatabaseSettings;
+import dev.gatehouse.session.SigningKeys;
 import dev.gatehouse.testing.EmbeddedPostgres;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
@@ -14,7 +15,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -102,8 +102,7 @@ final class Cluster implements AutoCloseable {
      * Launches the nodes and makes their start-up work on the database overlap, whatever the delays
      * between their JVMs: first every node's first connection is held at the {@link DatabaseGate}
      * until all have one there, so that their Flyway migrations begin together; then this test holds
-     * the signing-key lock (the server's advisory lock {@code gatehouse:signing-keys}, see
-     * SigningKeys) until every node waits for it to create the first key, so that all of them ask
+     * the signing-key lock (the server's advisory lock {@link SigningKeys#LOCK}) until every node waits for it to create the first key, so that all of them ask
      * at once whether a key exists.
      */
     private void raceToTheDatabase(Path dir, int size, List<Path> apps, List<String> extraArguments)
@@ -113,8 +112,9 @@ final class Cluster implements AutoCloseable {
         String gatedUrl = "jdbc:postgresql://127.0.0.1:" + gate.port() + "/" + name + "?loginTimeout=300";
         try (Connection keyLock = connect()) {
             keyLock.setAutoCommit(false);
-            try (Statement statement = keyLock.createStatement()) {
-                statement.execute("SELECT pg_advisory_xact_lock(hashtextextended('gatehouse:signing-keys', 0))");
+            try (var statement = keyLock.prepareStatement("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))")) {
+                statement.setString(1, SigningKeys.LOCK);
+                statement.execute();
             }
             List<String> urls = new ArrayList<>();
             for (int i = 0; i < size; i++) {

@@ -40,8 +40,11 @@ import org.slf4j.LoggerFactory;
 public final class SigningKeys {
     private static final Logger log = LoggerFactory.getLogger(SigningKeys.class);
     static final JWSAlgorithm ALGORITHM = JWSAlgorithm.ES256;
-    /** Serializes key creation between nodes that start together on an empty database. */
-    private static final String LOCK = "gatehouse:signing-keys";
+    /**
+     * Serializes key creation between nodes that start together on an empty database (public so
+     * that the multi-node test can hold it and make that race happen for real).
+     */
+    public static final String LOCK = "gatehouse:signing-keys";
     /** Tokens naming unknown keys are attacker input: they trigger at most one reload per this time. */
     private static final Duration UNKNOWN_KEY_RELOAD_GAP = Duration.ofSeconds(1);
 
