@@ -25,6 +25,8 @@ import dev.gatehouse.mail.MailTemplates;
 import dev.gatehouse.mail.Mailer;
 import dev.gatehouse.mail.Outbox;
 import dev.gatehouse.maintenance.Janitor;
+import dev.gatehouse.metrics.Metrics;
+import dev.gatehouse.metrics.MetricsRoutes;
 import dev.gatehouse.password.PasswordHasher;
 import dev.gatehouse.registration.RegistrationRoutes;
 import dev.gatehouse.registration.RegistrationService;
@@ -64,13 +66,15 @@ public final class Gatehouse implements AutoCloseable {
     private final Outbox outbox;
     private final Functions functions;
     private final Janitor janitor;
+    private final Metrics metrics;
 
     /** Sent mail is kept this long for operators, or longer when the mail quota's window is longer. */
     private static final Duration MAIL_RETENTION = Duration.ofDays(7);
     private static final Duration JANITOR_INTERVAL = Duration.ofMinutes(5);
 
     private Gatehouse(Database database, HttpServer http, PublicUrl publicUrl, Apps apps, PasswordHasher hasher,
-                      Outbox outbox, Functions functions, Janitor janitor) {
+                      Outbox outbox, Functions functions, Janitor janitor, Metrics metrics) {
+        this.metrics = metrics;
         this.database = database;
         this.http = http;
         this.publicUrl = publicUrl;
@@ -111,10 +115,13 @@ public final class Gatehouse implements AutoCloseable {
             throw new InvalidConfigException(problems);  // no runtime can be built with such limits
         }
         Ids ids = new Ids(clock, random);
+        Metrics metrics = new Metrics();
         // Functions are prepared even when the exports have problems, so that one start reports all.
-        Functions functions = Functions.load(loaded, javaFunctions, config.functions(), clock, ids, problems);
+        Functions functions = Functions.load(loaded, javaFunctions, config.functions(), clock, ids, problems,
+                metrics.registry());
         if (!problems.isEmpty()) {
             functions.close();
+            metrics.close();
             throw new InvalidConfigException(problems);
         }
         Apps apps = new Apps(loaded);
@@ -123,6 +130,7 @@ public final class Gatehouse implements AutoCloseable {
             database = Database.open(config.database(), config.dataDir());
         } catch (RuntimeException e) {
             functions.close();
+            metrics.close();
             throw e;
         }
         Outbox outbox = null;
@@ -131,20 +139,22 @@ public final class Gatehouse implements AutoCloseable {
             UserStore users = new UserStore();
             SessionStore sessionStore = new SessionStore();
             UserTokens userTokens = new UserTokens(clock, ids, config.userTokenTtl(), config.mail().resendKeepsEarlierLinks());
-            PasswordHasher hasher = new PasswordHasher(config.hashing(), random);
+            PasswordHasher hasher = new PasswordHasher(config.hashing(), random, metrics.registry());
             DevMailbox mailbox = new DevMailbox(database, clock, ids);
             MailSettings mail = config.mail();
             if (mail.smtp() != null) {
                 outbox = Outbox.start(database, mail, ids, clock, random);
+                outbox.bindMetrics(metrics.registry());
             }
             Mailer mailer = outbox != null ? outbox : mailbox;
             MailQuota quota = new MailQuota(mailer, mail.quotaPerAddress(), mail.quotaWindow(), clock, database.dialect());
             MailComposer composer = new MailComposer(publicUrl, config.userTokenTtl(), templates);
             SigningKeys keys = SigningKeys.load(database, clock, ids, random, config.signingKeyRefresh());
             SessionTokens sessionTokens = new SessionTokens(keys, clock, config.accessTokenTtl(), config.refreshTokenTtl());
-            SessionService sessions = new SessionService(database, users, sessionStore, sessionTokens, hasher, apps, ids, clock);
+            SessionService sessions = new SessionService(database, users, sessionStore, sessionTokens, hasher, apps, ids, clock,
+                    metrics.registry());
 
-            HttpServer http = new HttpServer(config.maxRequestBytes(), publicUrl, ids);
+            HttpServer http = new HttpServer(config.maxRequestBytes(), publicUrl, ids, metrics.registry());
             new LocationRoutes(apps, publicUrl).register(http.javalin());
             ConfirmationFunction confirmationFunction = new ConfirmationFunction(database, users, userTokens, functions, clock);
             new RegistrationRoutes(apps, new RegistrationService(database, users, userTokens, hasher, mailer, composer,
@@ -155,6 +165,7 @@ public final class Gatehouse implements AutoCloseable {
                     quota, functions, clock)).register(http.javalin());
             new SessionRoutes(apps, sessions, keys).register(http.javalin());
             new HealthRoutes(database).register(http.javalin());
+            new MetricsRoutes(metrics, config.metricsRemote()).register(http.javalin());
             if (outbox == null) {
                 new DevMailboxRoutes(apps, mailbox, config.devMailboxRemote()).register(http.javalin());
             }
@@ -164,7 +175,7 @@ public final class Gatehouse implements AutoCloseable {
             Duration retention = mail.quotaWindow().compareTo(MAIL_RETENTION) > 0 ? mail.quotaWindow() : MAIL_RETENTION;
             Janitor janitor = new Janitor(database, clock, retention, JANITOR_INTERVAL);
             janitor.start();
-            Gatehouse server = new Gatehouse(database, http, publicUrl, apps, hasher, outbox, functions, janitor);
+            Gatehouse server = new Gatehouse(database, http, publicUrl, apps, hasher, outbox, functions, janitor, metrics);
             server.logStartup(config);
             return server;
         } catch (RuntimeException e) {
@@ -173,6 +184,7 @@ public final class Gatehouse implements AutoCloseable {
             }
             database.close();
             functions.close();
+            metrics.close();
             throw e;
         }
     }
@@ -253,5 +265,6 @@ public final class Gatehouse implements AutoCloseable {
         }
         functions.close();
         database.close();
+        metrics.close();
     }
 }

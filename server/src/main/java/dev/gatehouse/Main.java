@@ -224,6 +224,10 @@ public final class Main implements Runnable {
                 description = "Serve the dev mailbox to non-loopback clients (env GATEHOUSE_DEV_MAILBOX_REMOTE, default ${DEFAULT-VALUE}).")
         boolean devMailboxRemote;
 
+        @Option(names = "--metrics-remote", defaultValue = "${env:GATEHOUSE_METRICS_REMOTE:-false}",
+                description = "Serve /metrics to non-loopback clients (env GATEHOUSE_METRICS_REMOTE, default ${DEFAULT-VALUE}).")
+        boolean metricsRemote;
+
         @Option(names = "--function-timeout", defaultValue = "${env:GATEHOUSE_FUNCTION_TIMEOUT:-10s}",
                 description = "Wall-clock limit of one confirmation/reset function call, of any kind "
                         + "(env GATEHOUSE_FUNCTION_TIMEOUT, default ${DEFAULT-VALUE}).")
@@ -266,7 +270,7 @@ public final class Main implements Runnable {
                     secretsFromEnvironment(System.getenv()));
             ServerConfig config = new ServerConfig(host, port, blankToNull(publicUrl), database.dataDir,
                     apps == null ? List.of() : apps, access, refresh, userToken,
-                    new HashParameters(argonMemory, argonIterations, argonParallelism), maxRequestBytes, devMailboxRemote,
+                    new HashParameters(argonMemory, argonIterations, argonParallelism), maxRequestBytes, devMailboxRemote, metricsRemote,
                     mail, functions, database.settings(), keyRefresh);
             Gatehouse server;
             try {

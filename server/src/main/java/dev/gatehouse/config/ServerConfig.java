@@ -24,6 +24,7 @@ import java.util.Objects;
  * @param hashing Argon2id parameters for new password hashes
  * @param maxRequestBytes largest request body accepted
  * @param devMailboxRemote serve the dev mailbox to non-loopback clients too
+ * @param metricsRemote serve {@code /metrics} to non-loopback clients too
  * @param mail email delivery: SMTP (or the dev mailbox), retries, quota
  * @param functions limits and permissions of confirmation and reset functions
  * @param database the embedded SQLite file, or a PostgreSQL shared by several nodes
@@ -42,6 +43,7 @@ public record ServerConfig(
         HashParameters hashing,
         long maxRequestBytes,
         boolean devMailboxRemote,
+        boolean metricsRemote,
         MailSettings mail,
         FunctionSettings functions,
         DatabaseSettings database,
@@ -65,48 +67,54 @@ public record ServerConfig(
     public static ServerConfig defaults(Path dataDir) {
         return new ServerConfig("127.0.0.1", 8080, null, dataDir, List.of(),
                 Duration.ofMinutes(30), Duration.ofDays(60), Duration.ofMinutes(30),
-                HashParameters.OWASP, 64 * 1024, false, MailSettings.devMailbox(),
+                HashParameters.OWASP, 64 * 1024, false, false, MailSettings.devMailbox(),
                 FunctionSettings.defaults(), DatabaseSettings.embedded(), Duration.ofSeconds(30));
     }
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, mail, functions, database, signingKeyRefresh);
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database, signingKeyRefresh);
     }
 
     public ServerConfig withAppDirs(List<Path> dirs) {
         return new ServerConfig(host, port, publicUrl, dataDir, dirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, mail, functions, database, signingKeyRefresh);
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database, signingKeyRefresh);
     }
 
     public ServerConfig withHashing(HashParameters newHashing) {
         return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, newHashing, maxRequestBytes, devMailboxRemote, mail, functions, database, signingKeyRefresh);
+                userTokenTtl, newHashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database, signingKeyRefresh);
     }
 
     public ServerConfig withMail(MailSettings newMail) {
         return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, newMail, functions, database, signingKeyRefresh);
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, newMail, functions, database, signingKeyRefresh);
     }
 
     public ServerConfig withFunctions(FunctionSettings newFunctions) {
         return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, mail, newFunctions, database, signingKeyRefresh);
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, newFunctions, database, signingKeyRefresh);
     }
 
     public ServerConfig withDatabase(DatabaseSettings newDatabase) {
         return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, mail, functions, newDatabase, signingKeyRefresh);
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, newDatabase, signingKeyRefresh);
     }
 
     public ServerConfig withPublicUrl(String newPublicUrl) {
         return new ServerConfig(host, port, newPublicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, mail, functions, database, signingKeyRefresh);
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database, signingKeyRefresh);
+    }
+
+    public ServerConfig withMetricsRemote(boolean newMetricsRemote) {
+        return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, newMetricsRemote, mail, functions, database,
+                signingKeyRefresh);
     }
 
     public ServerConfig withSigningKeyRefresh(Duration newRefresh) {
         return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, mail, functions, database, newRefresh);
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database, newRefresh);
     }
 
     /** Every problem with these settings, so that start-up can report them together. */

@@ -9,6 +9,9 @@ import dev.gatehouse.config.FunctionSource;
 import dev.gatehouse.config.ProviderConfig;
 import dev.gatehouse.http.Json;
 import dev.gatehouse.token.Ids;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -17,6 +20,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -40,9 +44,11 @@ public final class Functions implements AutoCloseable {
     private final JsRuntime js;
     private final HttpClient httpClient;  // null when no function needs one
     private final ExecutorService javaThreads;
+    private final MeterRegistry meters;
 
     private Functions(Map<String, FunctionRunner> runners, JsRuntime js, HttpClient httpClient,
-                      ExecutorService javaThreads) {
+                      ExecutorService javaThreads, MeterRegistry meters) {
+        this.meters = meters;
         this.runners = Map.copyOf(runners);
         this.js = js;
         this.httpClient = httpClient;
@@ -55,6 +61,13 @@ public final class Functions implements AutoCloseable {
      */
     public static Functions load(Collection<AppConfig> apps, JavaFunctions java, FunctionSettings settings,
                                  Clock clock, Ids ids, List<String> problems) {
+        // Tests and benchmarks: an empty composite registry makes no-op meters.
+        return load(apps, java, settings, clock, ids, problems, new CompositeMeterRegistry());
+    }
+
+    /** As above, counting calls by kind and outcome in {@code meters}. */
+    public static Functions load(Collection<AppConfig> apps, JavaFunctions java, FunctionSettings settings,
+                                 Clock clock, Ids ids, List<String> problems, MeterRegistry meters) {
         // Built only for webhooks and JavaScript (context.http): most servers run no function, and
         // an HttpClient starts a selector thread.
         HttpClient[] client = {null};
@@ -94,7 +107,7 @@ public final class Functions implements AutoCloseable {
             javaThreads.shutdownNow();
             throw e;
         }
-        return new Functions(runners, js, client[0], javaThreads);
+        return new Functions(runners, js, client[0], javaThreads, meters);
     }
 
     private static HttpClient httpClient(FunctionSettings settings) {
@@ -184,11 +197,23 @@ public final class Functions implements AutoCloseable {
      */
     public Outcome run(AppConfig app, String name, FunctionCall call) {
         FunctionRunner runner = runners.get(key(app, name));
-        if (runner == null) {
-            // Start-up prepares every function a provider names, so this is a provider without one.
-            log.warn("function '{}' of app '{}' is not available", name, app.clientAppId());
-            return Outcome.ERROR;
-        }
+        Outcome outcome = runner == null ? missing(app, name) : run(runner, app, name, call);
+        // Tagged by kind and outcome only: a function's name is the operator's, but unbounded in number.
+        Counter.builder("gatehouse.function.calls")
+                .description("Confirmation and reset function calls by kind and outcome")
+                .tags("kind", runner == null ? "none" : runner.kind(), "outcome", outcome.name().toLowerCase(Locale.ROOT))
+                .register(meters)
+                .increment();
+        return outcome;
+    }
+
+    private static Outcome missing(AppConfig app, String name) {
+        // Start-up prepares every function a provider names, so this is a provider without one.
+        log.warn("function '{}' of app '{}' is not available", name, app.clientAppId());
+        return Outcome.ERROR;
+    }
+
+    private static Outcome run(FunctionRunner runner, AppConfig app, String name, FunctionCall call) {
         try {
             FunctionStatus status = runner.run(call);
             log.debug("{} function '{}' of app '{}' returned {}", runner.kind(), name, app.clientAppId(), status);

@@ -49,6 +49,7 @@ public final class ErrorResponses {
 
     /** Writes an error body; also used by handlers that answer an error without throwing. */
     public static void write(Context ctx, ErrorCode code, String message) {
+        ctx.attribute(RequestMetrics.ERROR_CODE_ATTRIBUTE, code);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", message);
         body.put("error_code", code.name());

@@ -2,17 +2,27 @@ package dev.gatehouse.http;
 
 import dev.gatehouse.token.Ids;
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 
 /**
  * The Javalin instance with Gatehouse's cross-cutting behaviour: request ids, the body limit,
- * CORS, and the error mapping. Feature route classes register their routes on {@link #javalin()}
+ * CORS, the error mapping, and request metrics. Feature route classes register their routes on {@link #javalin()}
  * before {@link #start}.
  */
 public final class HttpServer {
     private final Javalin javalin;
 
+    /** A server that records no metrics (tests that only look at the wire). */
     public HttpServer(long maxRequestBytes, PublicUrl publicUrl, Ids ids) {
+        this(maxRequestBytes, publicUrl, ids, new CompositeMeterRegistry());
+    }
+
+    public HttpServer(long maxRequestBytes, PublicUrl publicUrl, Ids ids, MeterRegistry meters) {
+        RequestMetrics requestMetrics = new RequestMetrics(meters);
         this.javalin = Javalin.create(config -> {
+            // The request logger runs after every request, matched or not, errors included.
+            config.requestLogger.http(requestMetrics::record);
             config.showJavalinBanner = false;
             config.useVirtualThreads = true;
             config.http.maxRequestSize = maxRequestBytes;

@@ -2,6 +2,9 @@ package dev.gatehouse.mail;
 
 import dev.gatehouse.db.Database;
 import dev.gatehouse.token.Ids;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -42,6 +45,28 @@ public final class Outbox implements Mailer, AutoCloseable {
     /** Puts every parked message back in the queue (for an operator who fixed the cause). */
     public static int requeueParked(Database database, Instant now) {
         return new OutboxStore(database).requeueParked(now);
+    }
+
+    /**
+     * Registers {@code gatehouse.outbox.depth} and {@code gatehouse.outbox.oldest.age.seconds} for the
+     * queued and parked messages. They are read by a query at each scrape, never kept in memory, so
+     * every node reports the shared table's state and nothing can drift.
+     */
+    public void bindMetrics(MeterRegistry meters) {
+        for (String status : new String[] {"queued", "parked"}) {
+            Gauge.builder("gatehouse.outbox.depth", () -> store.backlog(status).count())
+                    .description("Messages in the SMTP outbox by status (queued: waiting to be sent; parked: gave up)")
+                    .tag("status", status)
+                    .register(meters);
+            Gauge.builder("gatehouse.outbox.oldest.age.seconds", () -> ageSeconds(store.backlog(status).oldest()))
+                    .description("Age of the oldest message in the SMTP outbox by status, 0 when there is none")
+                    .tag("status", status)
+                    .register(meters);
+        }
+    }
+
+    private double ageSeconds(Instant oldest) {
+        return oldest == null ? 0 : Math.max(0, Duration.between(oldest, clock.instant()).toMillis() / 1000.0);
     }
 
     @Override

@@ -3,7 +3,11 @@ package dev.gatehouse.password;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.util.Base64;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,16 +32,43 @@ public final class PasswordHasher {
     /** Verified against when a login names no user, so that unknown users cost as much as known ones. */
     private final String decoyHash;
     private final AtomicLong verifications = new AtomicLong();
+    /** Argon2id is the dearest thing a request does; operators watch its time to tune the parameters. */
+    private final Timer hashTimer;
+    private final Timer verifyTimer;
 
+    /** A hasher that records nothing (tests, benchmarks): an empty composite registry makes no-op meters. */
     public PasswordHasher(HashParameters parameters, SecureRandom random) {
+        this(parameters, random, new CompositeMeterRegistry());
+    }
+
+    public PasswordHasher(HashParameters parameters, SecureRandom random, MeterRegistry meters) {
         this.parameters = parameters;
         this.random = random;
+        this.hashTimer = timer(meters, "hash");
+        this.verifyTimer = timer(meters, "verify");
         byte[] decoy = new byte[24];
         random.nextBytes(decoy);
-        this.decoyHash = hash(B64.encodeToString(decoy));
+        this.decoyHash = hashUntimed(B64.encodeToString(decoy));
+    }
+
+    private static Timer timer(MeterRegistry meters, String operation) {
+        return Timer.builder("gatehouse.password.hash")
+                .description("Argon2id time: hashing a new password, or verifying one (logins, decoys included)")
+                .tag("operation", operation)
+                .publishPercentileHistogram()
+                .register(meters);
     }
 
     public String hash(String password) {
+        long start = System.nanoTime();
+        try {
+            return hashUntimed(password);
+        } finally {
+            hashTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private String hashUntimed(String password) {
         byte[] salt = new byte[SALT_BYTES];
         random.nextBytes(salt);
         byte[] out = derive(password, salt, parameters, HASH_BYTES);
@@ -47,9 +78,18 @@ public final class PasswordHasher {
 
     /** Constant-time check of {@code password} against a stored PHC string; false for malformed ones. */
     public boolean verify(String password, String phc) {
+        long start = System.nanoTime();
+        try {
+            return verifyUntimed(password, phc);
+        } finally {
+            verifyTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private boolean verifyUntimed(String password, String phc) {
         Matcher m = PHC.matcher(phc);
         if (!m.matches()) {
-            verifyDecoy(password);
+            verifyUntimed(password, decoyHash);
             return false;
         }
         verifications.incrementAndGet();

@@ -7,6 +7,8 @@ import dev.gatehouse.app.Apps;
 import dev.gatehouse.config.AppConfig;
 import dev.gatehouse.db.Database;
 import dev.gatehouse.http.ApiException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.gatehouse.http.ErrorCode;
 import dev.gatehouse.password.PasswordHasher;
 import dev.gatehouse.token.Digests;
@@ -30,12 +32,21 @@ public final class SessionService {
     private final SessionStore sessions;
     private final SessionTokens tokens;
     private final PasswordHasher hasher;
+    // Built once: a login only increments. Unknown users count as bad passwords, as the client sees them.
+    private final Counter loginSucceeded;
+    private final Counter loginBadPassword;
+    private final Counter loginPending;
+    private final Counter loginDisabled;
     private final Apps apps;
     private final Ids ids;
     private final Clock clock;
 
     public SessionService(Database database, UserStore users, SessionStore sessions, SessionTokens tokens,
-                          PasswordHasher hasher, Apps apps, Ids ids, Clock clock) {
+                          PasswordHasher hasher, Apps apps, Ids ids, Clock clock, MeterRegistry meters) {
+        this.loginSucceeded = loginCounter(meters, "success", "none");
+        this.loginBadPassword = loginCounter(meters, "failure", "bad_password");
+        this.loginPending = loginCounter(meters, "failure", "pending");
+        this.loginDisabled = loginCounter(meters, "failure", "disabled");
         this.database = database;
         this.users = users;
         this.sessions = sessions;
@@ -54,6 +65,7 @@ public final class SessionService {
     public LoginResult login(AppConfig app, String username, String password, String requestedDeviceId) {
         Apps.userpass(app);
         if (username == null || password == null) {
+            loginBadPassword.increment();
             throw new ApiException(ErrorCode.InvalidPassword, UNAUTHORIZED);
         }
         Optional<User> found = database.withHandle(h -> users.findByEmail(h, app.clientAppId(), username));
@@ -61,13 +73,16 @@ public final class SessionService {
                 ? hasher.verify(password, found.get().passwordHash())
                 : hasher.verifyDecoy(password);
         if (!passwordOk) {
+            loginBadPassword.increment();
             throw new ApiException(ErrorCode.InvalidPassword, UNAUTHORIZED);
         }
         User user = found.get();
         if (!user.confirmed()) {
+            loginPending.increment();
             throw new ApiException(ErrorCode.AuthError, "confirmation required");
         }
         if (user.disabled()) {
+            loginDisabled.increment();
             throw new ApiException(ErrorCode.UserDisabled, "user disabled");
         }
         String deviceId = Ids.isObjectId(requestedDeviceId) && !Ids.ZERO_OBJECT_ID.equals(requestedDeviceId)
@@ -80,7 +95,15 @@ public final class SessionService {
             sessions.insert(h, new Session(sessionId, user.id(), deviceId, Digests.sha256(refresh), now, expires, false));
             users.recordLogin(h, user.id(), now);
         });
+        loginSucceeded.increment();
         return new LoginResult(tokens.access(app, user, sessionId, deviceId), refresh, user.id(), deviceId);
+    }
+
+    private static Counter loginCounter(MeterRegistry meters, String result, String reason) {
+        return Counter.builder("gatehouse.logins")
+                .description("Email/password logins by result; reason says why one failed")
+                .tags("result", result, "reason", reason)
+                .register(meters);
     }
 
     /**
