@@ -110,7 +110,7 @@ public final class Gatehouse implements AutoCloseable {
     public static Gatehouse start(ServerConfig config, Clock clock, SecureRandom random, JavaFunctions javaFunctions) {
         Map<String, MailTemplates> templates = new HashMap<>();
         List<String> problems = new ArrayList<>(config.problems());
-        List<AppConfig> loaded = loadApps(config, javaFunctions, templates, problems);
+        List<AppConfig> loaded = loadApps(config.appDirs(), javaFunctions, templates, problems);
         if (!config.functions().problems().isEmpty()) {
             throw new InvalidConfigException(problems);  // no runtime can be built with such limits
         }
@@ -189,16 +189,19 @@ public final class Gatehouse implements AutoCloseable {
         }
     }
 
-    /** Loads the apps that have no problems, and their email templates; adds every problem found. */
-    private static List<AppConfig> loadApps(ServerConfig config, JavaFunctions javaFunctions,
-                                            Map<String, MailTemplates> templates, List<String> problems) {
+    /**
+     * Loads the apps that have no problems, and their email templates; adds every problem found.
+     * Package-private: {@code gatehouse app validate} checks exports with exactly this code.
+     */
+    static List<AppConfig> loadApps(List<Path> appDirs, JavaFunctions javaFunctions,
+                                    Map<String, MailTemplates> templates, List<String> problems) {
         List<AppConfig> loaded = new ArrayList<>();
-        if (config.appDirs().isEmpty()) {
+        if (appDirs.isEmpty()) {
             loaded.add(AppExportLoader.defaultApp());
         }
         AppExportLoader loader = new AppExportLoader(javaFunctions.names());
         Map<String, Path> seen = new HashMap<>();
-        for (Path dir : config.appDirs()) {
+        for (Path dir : appDirs) {
             AppConfig app = loader.load(dir, problems);
             if (app == null) {
                 continue;

@@ -3,8 +3,10 @@ package dev.gatehouse.account;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
 
 /**
  * SQL for the {@code users} table. Stateless: every method runs on the caller's handle, so the
@@ -73,6 +75,51 @@ public final class UserStore {
     /** Deletes the user if it is still pending; false when it is gone or was confirmed meanwhile. */
     public boolean deletePending(Handle h, String id) {
         return h.createUpdate("DELETE FROM users WHERE id = :id AND confirmed = 0").bind("id", id).execute() == 1;
+    }
+
+    /**
+     * One page of an app's users whose email contains {@code search} (ignoring ASCII case; null or
+     * empty for all), ordered by email then id so that pages are stable. {@code pendingOnly} keeps
+     * the users not yet confirmed. Scans the app's rows when searching: an operator's tool, not a
+     * request path, and a substring match cannot use an index anyway.
+     */
+    public List<User> list(Handle h, String appId, String search, boolean pendingOnly, int limit, long offset) {
+        return filtered(h.createQuery("SELECT " + COLUMNS + " FROM users WHERE " + filter(search, pendingOnly)
+                        + " ORDER BY email, id LIMIT :limit OFFSET :offset"), appId, search)
+                .bind("limit", limit)
+                .bind("offset", offset)
+                .map((rs, ctx) -> map(rs))
+                .list();
+    }
+
+    /** How many users {@link #list} would page through. */
+    public long count(Handle h, String appId, String search, boolean pendingOnly) {
+        return filtered(h.createQuery("SELECT COUNT(*) FROM users WHERE " + filter(search, pendingOnly)), appId, search)
+                .mapTo(Long.class)
+                .one();
+    }
+
+    /** Switches the user off or on; false when there is no such user. */
+    public boolean setDisabled(Handle h, String id, boolean disabled) {
+        return h.createUpdate("UPDATE users SET disabled = :disabled WHERE id = :id")
+                .bind("id", id)
+                .bind("disabled", disabled ? 1 : 0)
+                .execute() == 1;
+    }
+
+    private static String filter(String search, boolean pendingOnly) {
+        // LOWER on both sides: SQLite's LIKE ignores ASCII case and PostgreSQL's does not, so the
+        // portable way to one behaviour is to fold case ourselves. ESCAPE makes % and _ literal.
+        return "app_id = :appId" + (pendingOnly ? " AND confirmed = 0" : "")
+                + (search == null || search.isEmpty() ? "" : " AND LOWER(email) LIKE LOWER(:pattern) ESCAPE '!'");
+    }
+
+    private static Query filtered(Query query, String appId, String search) {
+        query.bind("appId", appId);
+        if (search != null && !search.isEmpty()) {
+            query.bind("pattern", "%" + search.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
+        }
+        return query;
     }
 
     static User map(ResultSet rs) throws SQLException {

@@ -79,6 +79,19 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
         return test;
     }
 
+    /**
+     * The flags that point a CLI command at the database a server started on {@code dataDir}
+     * uses: the directory itself on SQLite, that directory's database on PostgreSQL.
+     */
+    public static java.util.List<String> databaseFlags(Path dataDir) {
+        if (!onPostgres()) {
+            return java.util.List.of("--data-dir", dataDir.toString());
+        }
+        DatabaseSettings settings = POSTGRES_BY_DIR.computeIfAbsent(dataDir.toAbsolutePath(),
+                d -> EmbeddedPostgres.shared().newDatabase());
+        return java.util.List.of("--database-url", settings.url(), "--database-user", settings.user());
+    }
+
     /** A server for one test class, with the default app: register it with {@code @RegisterExtension}. */
     public static TestServer perClass() {
         return new TestServer();

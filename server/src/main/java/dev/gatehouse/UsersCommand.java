@@ -1,0 +1,278 @@
+package dev.gatehouse;
+
+import dev.gatehouse.account.User;
+import dev.gatehouse.account.UserStore;
+import dev.gatehouse.admin.AdminException;
+import dev.gatehouse.admin.UserAdmin;
+import dev.gatehouse.db.Database;
+import dev.gatehouse.http.Json;
+import dev.gatehouse.password.HashParameters;
+import dev.gatehouse.password.PasswordHasher;
+import dev.gatehouse.session.SessionStore;
+import dev.gatehouse.token.Ids;
+import dev.gatehouse.token.UserTokens;
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code gatehouse users}: list, create, confirm, delete, disable and enable the users of one app.
+ * Exit codes: 0 done, 1 no such user or refused (a duplicate email), 2 bad usage or input.
+ */
+@Command(name = "users", mixinStandardHelpOptions = true,
+        description = "List and manage the Email/Password users of an app.",
+        subcommands = {UsersCommand.ListUsers.class, UsersCommand.Create.class, UsersCommand.Confirm.class,
+                UsersCommand.Delete.class, UsersCommand.Disable.class, UsersCommand.Enable.class})
+final class UsersCommand implements Runnable {
+    static final String PASSWORD_VARIABLE = "GATEHOUSE_NEW_PASSWORD";
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** The flags every users subcommand shares, and the service they reach. */
+    static final class Target {
+        @Mixin
+        DatabaseOptions database;
+
+        @Option(names = "--app-id", defaultValue = "${env:GATEHOUSE_APP_ID:-gatehouse-local}",
+                description = "Client app id the users belong to (env GATEHOUSE_APP_ID, default ${DEFAULT-VALUE}).")
+        String appId;
+
+        /** Opens the database, runs {@code work} with the service, and maps refusals to exit codes. */
+        int run(HashParameters hashing, Function<UserAdmin, Integer> work) {
+            if (!database.problems().isEmpty()) {
+                database.problems().forEach(System.err::println);
+                return 2;
+            }
+            Clock clock = Clock.systemUTC();
+            SecureRandom random = new SecureRandom();
+            Ids ids = new Ids(clock, random);
+            try (Database db = database.open()) {
+                // The token lifetime matters to no admin action: they only remove tokens.
+                UserAdmin admin = new UserAdmin(db, new UserStore(), new SessionStore(),
+                        new UserTokens(clock, ids, Duration.ofMinutes(30), true),
+                        new PasswordHasher(hashing, random), ids, clock);
+                return work.apply(admin);
+            } catch (AdminException e) {
+                System.err.println(e.getMessage());
+                return e.reason() == AdminException.Reason.INVALID ? 2 : 1;
+            }
+        }
+
+        int run(Function<UserAdmin, Integer> work) {
+            // Hashes are made only by create, which passes its own parameters; the decoy hash
+            // PasswordHasher makes at construction costs little at the minimum.
+            return run(new HashParameters(8, 1, 1), work);
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "Print one JSON object per user (never its password hash), ordered by email.")
+    static final class ListUsers implements Callable<Integer> {
+        @Mixin
+        Target target;
+
+        @Option(names = "--search", description = "Only emails containing this text, ignoring ASCII case.")
+        String search;
+
+        @Option(names = "--pending", description = "Only users not yet confirmed.")
+        boolean pending;
+
+        @Option(names = "--limit", defaultValue = "100", description = "Most users to print (default ${DEFAULT-VALUE}).")
+        int limit;
+
+        @Option(names = "--offset", defaultValue = "0", description = "Users to skip, for the next page (default ${DEFAULT-VALUE}).")
+        long offset;
+
+        @Override
+        public Integer call() {
+            return target.run(admin -> {
+                UserAdmin.Page page = admin.list(target.appId, search, pending, limit, offset);
+                for (User user : page.users()) {
+                    System.out.println(json(user));
+                }
+                System.err.println(page.users().size() + " of " + page.total() + " user(s) from offset " + offset);
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = "Create a confirmed user. The password comes from the environment variable "
+                    + PASSWORD_VARIABLE + ", from stdin with --password-stdin, or is asked for on the terminal; "
+                    + "never from a flag, since flags show in the process list.")
+    static final class Create implements Callable<Integer> {
+        @Mixin
+        Target target;
+
+        @Option(names = "--email", required = true, description = "The new user's email.")
+        String email;
+
+        @Option(names = "--password-stdin", description = "Read the password from the first line of stdin.")
+        boolean passwordStdin;
+
+        @Option(names = "--argon2-memory-kib", defaultValue = "${env:GATEHOUSE_ARGON2_MEMORY_KIB:-19456}",
+                description = "Argon2id memory in KiB, as the server's flag (default ${DEFAULT-VALUE}).")
+        int argonMemory;
+
+        @Option(names = "--argon2-iterations", defaultValue = "${env:GATEHOUSE_ARGON2_ITERATIONS:-2}",
+                description = "Argon2id iterations, as the server's flag (default ${DEFAULT-VALUE}).")
+        int argonIterations;
+
+        @Option(names = "--argon2-parallelism", defaultValue = "${env:GATEHOUSE_ARGON2_PARALLELISM:-1}",
+                description = "Argon2id lanes, as the server's flag (default ${DEFAULT-VALUE}).")
+        int argonParallelism;
+
+        @Override
+        public Integer call() throws IOException {
+            HashParameters hashing = new HashParameters(argonMemory, argonIterations, argonParallelism);
+            if (!hashing.problems().isEmpty()) {
+                hashing.problems().forEach(System.err::println);
+                return 2;
+            }
+            String password = password();
+            if (password == null) {
+                return 2;
+            }
+            return target.run(hashing, admin -> {
+                User user = admin.create(target.appId, email, password);
+                System.out.println(json(user));
+                return 0;
+            });
+        }
+
+        private String password() throws IOException {
+            String fromEnvironment = System.getenv(PASSWORD_VARIABLE);
+            if (fromEnvironment != null && !fromEnvironment.isEmpty()) {
+                return fromEnvironment;
+            }
+            if (passwordStdin) {
+                String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+                if (line == null) {
+                    System.err.println("--password-stdin: stdin was empty");
+                }
+                return line;
+            }
+            Console console = System.console();
+            if (console == null) {
+                System.err.println("no terminal to ask for the password: set " + PASSWORD_VARIABLE + " or use --password-stdin");
+                return null;
+            }
+            char[] first = console.readPassword("Password for %s: ", email);
+            char[] second = console.readPassword("Again: ");
+            if (first == null || second == null || !Arrays.equals(first, second)) {
+                System.err.println("the passwords differ");
+                return null;
+            }
+            return new String(first);
+        }
+    }
+
+    @Command(name = "confirm", mixinStandardHelpOptions = true,
+            description = "Confirm a pending user, as its confirmation link would.")
+    static final class Confirm implements Callable<Integer> {
+        @Mixin
+        Target target;
+
+        @Parameters(index = "0", paramLabel = "<email-or-id>", description = "The user's email or id.")
+        String user;
+
+        @Override
+        public Integer call() {
+            return target.run(admin -> {
+                System.out.println(admin.confirm(target.appId, user) ? user + " confirmed" : user + " was already confirmed");
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+            description = "Delete a user with its sessions and pending links.")
+    static final class Delete implements Callable<Integer> {
+        @Mixin
+        Target target;
+
+        @Parameters(index = "0", paramLabel = "<email-or-id>", description = "The user's email or id.")
+        String user;
+
+        @Override
+        public Integer call() {
+            return target.run(admin -> {
+                User deleted = admin.delete(target.appId, user);
+                System.out.println("user " + deleted.id() + " (" + deleted.email() + ") deleted");
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "disable", mixinStandardHelpOptions = true,
+            description = "Stop a user logging in and end its sessions now.")
+    static final class Disable implements Callable<Integer> {
+        @Mixin
+        Target target;
+
+        @Parameters(index = "0", paramLabel = "<email-or-id>", description = "The user's email or id.")
+        String user;
+
+        @Override
+        public Integer call() {
+            return target.run(admin -> {
+                User disabled = admin.disable(target.appId, user);
+                System.out.println("user " + disabled.id() + " (" + disabled.email() + ") disabled; its sessions are revoked");
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "enable", mixinStandardHelpOptions = true, description = "Let a disabled user log in again.")
+    static final class Enable implements Callable<Integer> {
+        @Mixin
+        Target target;
+
+        @Parameters(index = "0", paramLabel = "<email-or-id>", description = "The user's email or id.")
+        String user;
+
+        @Override
+        public Integer call() {
+            return target.run(admin -> {
+                User enabled = admin.enable(target.appId, user);
+                System.out.println("user " + enabled.id() + " (" + enabled.email() + ") enabled");
+                return 0;
+            });
+        }
+    }
+
+    /** A user as printed: what an operator needs, never the password hash. */
+    static String json(User user) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("id", user.id());
+        row.put("email", user.email());
+        row.put("confirmed", user.confirmed());
+        row.put("disabled", user.disabled());
+        row.put("created_at", user.createdAt().toString());
+        try {
+            return Json.MAPPER.writeValueAsString(row);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package dev.gatehouse.admin;
+
+import dev.gatehouse.account.Emails;
+import dev.gatehouse.account.User;
+import dev.gatehouse.account.UserStore;
+import dev.gatehouse.db.Database;
+import dev.gatehouse.http.ApiException;
+import dev.gatehouse.password.PasswordHasher;
+import dev.gatehouse.password.PasswordPolicy;
+import dev.gatehouse.session.SessionStore;
+import dev.gatehouse.token.Ids;
+import dev.gatehouse.token.Purpose;
+import dev.gatehouse.token.UserTokens;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * What an operator does to users: the {@code gatehouse users} commands now, an admin API later.
+ * Users are named by email or id within one app. Thread-safe.
+ */
+public final class UserAdmin {
+    private final Database database;
+    private final UserStore users;
+    private final SessionStore sessions;
+    private final UserTokens tokens;
+    private final PasswordHasher hasher;
+    private final Ids ids;
+    private final Clock clock;
+
+    public UserAdmin(Database database, UserStore users, SessionStore sessions, UserTokens tokens,
+                     PasswordHasher hasher, Ids ids, Clock clock) {
+        this.database = database;
+        this.users = users;
+        this.sessions = sessions;
+        this.tokens = tokens;
+        this.hasher = hasher;
+        this.ids = ids;
+        this.clock = clock;
+    }
+
+    /** One page of users and how many match in all. */
+    public record Page(List<User> users, long total) {}
+
+    public Page list(String appId, String search, boolean pendingOnly, int limit, long offset) {
+        if (limit < 1 || offset < 0) {
+            throw new AdminException(AdminException.Reason.INVALID, "limit must be at least 1 and offset at least 0");
+        }
+        return database.withHandle(h -> new Page(users.list(h, appId, search, pendingOnly, limit, offset),
+                users.count(h, appId, search, pendingOnly)));
+    }
+
+    /**
+     * Creates a confirmed user. The email must be mailable (an {@code @} with text on both sides),
+     * as registration requires when the provider sends mail: a user made by an operator may later
+     * need a password reset link.
+     */
+    public User create(String appId, String email, String password) {
+        try {
+            Emails.require(email, true);
+            PasswordPolicy.require(password);
+        } catch (ApiException e) {
+            throw new AdminException(AdminException.Reason.INVALID, e.getMessage());
+        }
+        User user = new User(ids.objectId(), appId, email, hasher.hash(password), ids.objectId(), true, false,
+                clock.instant());
+        try {
+            database.useTransaction(h -> users.insert(h, user));
+        } catch (RuntimeException e) {
+            if (database.dialect().isUniqueViolation(e)) {
+                throw new AdminException(AdminException.Reason.CONFLICT, "app " + appId + " already has a user " + email);
+            }
+            throw e;
+        }
+        return user;
+    }
+
+    /** Confirms a pending user, as its confirmation link would; false when it was confirmed already. */
+    public boolean confirm(String appId, String emailOrId) {
+        return database.inTransaction(h -> {
+            User user = require(h, appId, emailOrId);
+            if (user.confirmed()) {
+                return false;
+            }
+            users.markConfirmed(h, user.id(), clock.instant());
+            tokens.revokeAll(h, user.id(), Purpose.CONFIRM);
+            return true;
+        });
+    }
+
+    /** Deletes the user with its tokens and sessions; returns who it was. */
+    public User delete(String appId, String emailOrId) {
+        return database.inTransaction(h -> {
+            User user = require(h, appId, emailOrId);
+            users.delete(h, user.id());
+            return user;
+        });
+    }
+
+    /** Switches the user off and logs it out everywhere: its refresh tokens stop working at once. */
+    public User disable(String appId, String emailOrId) {
+        return database.inTransaction(h -> {
+            User user = require(h, appId, emailOrId);
+            users.setDisabled(h, user.id(), true);
+            sessions.revokeAllForUser(h, user.id(), clock.instant());
+            return user;
+        });
+    }
+
+    /** Lets the user log in again; sessions revoked when it was disabled stay revoked. */
+    public User enable(String appId, String emailOrId) {
+        return database.inTransaction(h -> {
+            User user = require(h, appId, emailOrId);
+            users.setDisabled(h, user.id(), false);
+            return user;
+        });
+    }
+
+    public Optional<User> find(String appId, String emailOrId) {
+        return database.withHandle(h -> find(h, appId, emailOrId));
+    }
+
+    private Optional<User> find(Handle h, String appId, String emailOrId) {
+        // An id first: ids are ObjectIds, which App Services would also accept as an email, so an
+        // email that looks like one is still found by the fallback.
+        Optional<User> byId = Ids.isObjectId(emailOrId)
+                ? users.findById(h, emailOrId).filter(u -> u.appId().equals(appId))
+                : Optional.empty();
+        return byId.isPresent() ? byId : users.findByEmail(h, appId, emailOrId);
+    }
+
+    private User require(Handle h, String appId, String emailOrId) {
+        return find(h, appId, emailOrId).orElseThrow(() ->
+                new AdminException(AdminException.Reason.NOT_FOUND, "app " + appId + " has no user " + emailOrId));
+    }
+}
