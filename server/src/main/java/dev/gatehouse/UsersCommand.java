@@ -187,78 +187,63 @@ final class UsersCommand implements Runnable {
         }
     }
 
-    @Command(name = "confirm", mixinStandardHelpOptions = true,
-            description = "Confirm a pending user, as its confirmation link would.")
-    static final class Confirm implements Callable<Integer> {
+    /** What confirm, delete, disable and enable share: one user, named by email or id, and a line saying what happened. */
+    abstract static class OneUser implements Callable<Integer> {
         @Mixin
         Target target;
 
         @Parameters(index = "0", paramLabel = "<email-or-id>", description = "The user's email or id.")
         String user;
 
+        /** Does the action and returns the line to print. */
+        abstract String act(UserAdmin admin, String appId, String user);
+
         @Override
         public Integer call() {
             return target.run(admin -> {
-                System.out.println(admin.confirm(target.appId, user) ? user + " confirmed" : user + " was already confirmed");
+                System.out.println(act(admin, target.appId, user));
                 return 0;
             });
+        }
+    }
+
+    @Command(name = "confirm", mixinStandardHelpOptions = true,
+            description = "Confirm a pending user, as its confirmation link would.")
+    static final class Confirm extends OneUser {
+        @Override
+        String act(UserAdmin admin, String appId, String user) {
+            return admin.confirm(appId, user) ? user + " confirmed" : user + " was already confirmed";
         }
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true,
             description = "Delete a user with its sessions and pending links.")
-    static final class Delete implements Callable<Integer> {
-        @Mixin
-        Target target;
-
-        @Parameters(index = "0", paramLabel = "<email-or-id>", description = "The user's email or id.")
-        String user;
-
+    static final class Delete extends OneUser {
         @Override
-        public Integer call() {
-            return target.run(admin -> {
-                User deleted = admin.delete(target.appId, user);
-                System.out.println("user " + deleted.id() + " (" + deleted.email() + ") deleted");
-                return 0;
-            });
+        String act(UserAdmin admin, String appId, String user) {
+            return describe(admin.delete(appId, user)) + " deleted";
         }
     }
 
     @Command(name = "disable", mixinStandardHelpOptions = true,
             description = "Stop a user logging in and end its sessions now.")
-    static final class Disable implements Callable<Integer> {
-        @Mixin
-        Target target;
-
-        @Parameters(index = "0", paramLabel = "<email-or-id>", description = "The user's email or id.")
-        String user;
-
+    static final class Disable extends OneUser {
         @Override
-        public Integer call() {
-            return target.run(admin -> {
-                User disabled = admin.disable(target.appId, user);
-                System.out.println("user " + disabled.id() + " (" + disabled.email() + ") disabled; its sessions are revoked");
-                return 0;
-            });
+        String act(UserAdmin admin, String appId, String user) {
+            return describe(admin.disable(appId, user)) + " disabled; its sessions are revoked";
         }
     }
 
     @Command(name = "enable", mixinStandardHelpOptions = true, description = "Let a disabled user log in again.")
-    static final class Enable implements Callable<Integer> {
-        @Mixin
-        Target target;
-
-        @Parameters(index = "0", paramLabel = "<email-or-id>", description = "The user's email or id.")
-        String user;
-
+    static final class Enable extends OneUser {
         @Override
-        public Integer call() {
-            return target.run(admin -> {
-                User enabled = admin.enable(target.appId, user);
-                System.out.println("user " + enabled.id() + " (" + enabled.email() + ") enabled");
-                return 0;
-            });
+        String act(UserAdmin admin, String appId, String user) {
+            return describe(admin.enable(appId, user)) + " enabled";
         }
+    }
+
+    private static String describe(User user) {
+        return "user " + user.id() + " (" + user.email() + ")";
     }
 
     /** A user as printed: what an operator needs, never the password hash. */

@@ -21,6 +21,8 @@ public final class Outbox implements Mailer, AutoCloseable {
     private final OutboxWorker worker;
     private final Ids ids;
     private final Clock clock;
+    private static final long READING_REUSE_NANOS = 1_000_000_000L;
+    private volatile Reading reading;
 
     private Outbox(OutboxStore store, OutboxWorker worker, Ids ids, Clock clock) {
         this.store = store;
@@ -49,21 +51,35 @@ public final class Outbox implements Mailer, AutoCloseable {
 
     /**
      * Registers {@code gatehouse.outbox.depth} and {@code gatehouse.outbox.oldest.age.seconds} for the
-     * queued and parked messages. They are read by a query at each scrape, never kept in memory, so
-     * every node reports the shared table's state and nothing can drift.
+     * queued and parked messages. They are read from the table at scrape time, never counted in
+     * memory, so every node reports the shared table's state and nothing can drift; the four gauges
+     * of one scrape share one query (a reading is reused for a second).
      */
     public void bindMetrics(MeterRegistry meters) {
-        for (String status : new String[] {"queued", "parked"}) {
-            Gauge.builder("gatehouse.outbox.depth", () -> store.backlog(status).count())
+        for (String status : List.of("queued", "parked")) {
+            Gauge.builder("gatehouse.outbox.depth", () -> backlogs().get(status).count())
                     .description("Messages in the SMTP outbox by status (queued: waiting to be sent; parked: gave up)")
                     .tag("status", status)
                     .register(meters);
-            Gauge.builder("gatehouse.outbox.oldest.age.seconds", () -> ageSeconds(store.backlog(status).oldest()))
+            Gauge.builder("gatehouse.outbox.oldest.age.seconds", () -> ageSeconds(backlogs().get(status).oldest()))
                     .description("Age of the oldest message in the SMTP outbox by status, 0 when there is none")
                     .tag("status", status)
                     .register(meters);
         }
     }
+
+    /** The last reading of the table if it is under a second old (monotonic time), else a new one. */
+    private Map<String, OutboxStore.Backlog> backlogs() {
+        Reading last = reading;
+        long now = System.nanoTime();
+        if (last == null || now - last.nanos() > READING_REUSE_NANOS) {
+            last = new Reading(store.backlogs(), now);
+            reading = last;
+        }
+        return last.backlogs();
+    }
+
+    private record Reading(Map<String, OutboxStore.Backlog> backlogs, long nanos) {}
 
     private double ageSeconds(Instant oldest) {
         return oldest == null ? 0 : Math.max(0, Duration.between(oldest, clock.instant()).toMillis() / 1000.0);

@@ -109,24 +109,31 @@ public final class OutboxStore {
     }
 
     /**
-     * How many messages are in {@code status} and when the oldest was written (null when none), for
-     * the metrics scrape: the {@code outbox_due} index starts with status, and queued and parked
-     * messages are few unless delivery is failing, which is exactly what these numbers show.
+     * How many messages are queued and parked and when the oldest of each was written, in one
+     * query, for the metrics scrape: the {@code outbox_due} index starts with status, and queued
+     * and parked messages are few unless delivery is failing, which is exactly what these show.
      */
-    Backlog backlog(String status) {
-        return database.withHandle(h -> h.createQuery("SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox "
-                        + "WHERE status = :status")
-                .bind("status", status)
+    Map<String, Backlog> backlogs() {
+        Map<String, Backlog> backlogs = new LinkedHashMap<>();
+        backlogs.put("queued", Backlog.NONE);
+        backlogs.put("parked", Backlog.NONE);
+        database.withHandle(h -> h.createQuery("SELECT status, COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox "
+                        + "WHERE status IN ('queued', 'parked') GROUP BY status")
                 .map((rs, ctx) -> {
                     // getObject, not getLong + wasNull: SQLite's driver reports an empty MIN as 0, not null.
                     Object oldest = rs.getObject("oldest");
-                    return new Backlog(rs.getLong("n"), oldest == null ? null : Instant.ofEpochMilli(((Number) oldest).longValue()));
+                    return Map.entry(rs.getString("status"), new Backlog(rs.getLong("n"),
+                            oldest == null ? null : Instant.ofEpochMilli(((Number) oldest).longValue())));
                 })
-                .one());
+                .list())
+                .forEach(e -> backlogs.put(e.getKey(), e.getValue()));
+        return backlogs;
     }
 
     /** A status's message count and the creation time of its oldest message (null when it has none). */
-    record Backlog(long count, Instant oldest) {}
+    record Backlog(long count, Instant oldest) {
+        static final Backlog NONE = new Backlog(0, null);
+    }
 
     /** What operators see: messages in a status, newest first, without bodies. */
     List<Map<String, Object>> list(String status, int limit) {
