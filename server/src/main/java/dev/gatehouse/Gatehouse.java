@@ -1,8 +1,15 @@
 package dev.gatehouse;
 
 import dev.gatehouse.account.UserStore;
+import dev.gatehouse.admin.AdminAccounts;
+import dev.gatehouse.admin.AdminAppRoutes;
+import dev.gatehouse.admin.AdminAuthRoutes;
+import dev.gatehouse.admin.AdminException;
+import dev.gatehouse.admin.AdminUserRoutes;
+import dev.gatehouse.admin.UserAdmin;
 import dev.gatehouse.app.Apps;
 import dev.gatehouse.app.LocationRoutes;
+import dev.gatehouse.app.ProviderSettings;
 import dev.gatehouse.config.AppConfig;
 import dev.gatehouse.config.AppExportLoader;
 import dev.gatehouse.config.InvalidConfigException;
@@ -67,14 +74,22 @@ public final class Gatehouse implements AutoCloseable {
     private final Functions functions;
     private final Janitor janitor;
     private final Metrics metrics;
+    private final AdminAccounts admins;
+    private final ProviderSettings providerSettings;
+
+    /** The admin API's one group: Gatehouse has no groups, but the App Services paths name one. */
+    public static final String GROUP_ID = AppExportLoader.derivedObjectId("gatehouse/group");
 
     /** Sent mail is kept this long for operators, or longer when the mail quota's window is longer. */
     private static final Duration MAIL_RETENTION = Duration.ofDays(7);
     private static final Duration JANITOR_INTERVAL = Duration.ofMinutes(5);
 
     private Gatehouse(Database database, HttpServer http, PublicUrl publicUrl, Apps apps, PasswordHasher hasher,
-                      Outbox outbox, Functions functions, Janitor janitor, Metrics metrics) {
+                      Outbox outbox, Functions functions, Janitor janitor, Metrics metrics, AdminAccounts admins,
+                      ProviderSettings providerSettings) {
         this.metrics = metrics;
+        this.admins = admins;
+        this.providerSettings = providerSettings;
         this.database = database;
         this.http = http;
         this.publicUrl = publicUrl;
@@ -134,7 +149,13 @@ public final class Gatehouse implements AutoCloseable {
             throw e;
         }
         Outbox outbox = null;
+        ProviderSettings providerSettings = null;
         try {
+            providerSettings = new ProviderSettings(database, apps, functions, clock, config.signingKeyRefresh());
+            providerSettings.reconcile(problems);
+            if (!problems.isEmpty()) {
+                throw new InvalidConfigException(problems);
+            }
             PublicUrl publicUrl = new PublicUrl();
             UserStore users = new UserStore();
             SessionStore sessionStore = new SessionStore();
@@ -159,8 +180,9 @@ public final class Gatehouse implements AutoCloseable {
             ConfirmationFunction confirmationFunction = new ConfirmationFunction(database, users, userTokens, functions, clock);
             new RegistrationRoutes(apps, new RegistrationService(database, users, userTokens, hasher, mailer, composer,
                     confirmationFunction, ids, clock)).register(http.javalin());
-            new ConfirmationRoutes(apps, new ConfirmationService(database, users, userTokens, mailer, composer, quota,
-                    confirmationFunction, clock)).register(http.javalin());
+            ConfirmationService confirmation = new ConfirmationService(database, users, userTokens, mailer, composer, quota,
+                    confirmationFunction, clock);
+            new ConfirmationRoutes(apps, confirmation).register(http.javalin());
             new ResetRoutes(apps, new ResetService(database, users, userTokens, sessionStore, hasher, mailer, composer,
                     quota, functions, clock)).register(http.javalin());
             new SessionRoutes(apps, sessions, keys).register(http.javalin());
@@ -169,16 +191,27 @@ public final class Gatehouse implements AutoCloseable {
             if (outbox == null) {
                 new DevMailboxRoutes(apps, mailbox, config.devMailboxRemote()).register(http.javalin());
             }
+            AdminAccounts admins = new AdminAccounts(database, hasher, ids, clock);
+            UserAdmin userAdmin = new UserAdmin(database, users, sessionStore, userTokens, hasher, ids, clock);
+            new AdminAuthRoutes(admins, GROUP_ID).register(http.javalin());
+            new AdminUserRoutes(apps, userAdmin, confirmation, sessions, GROUP_ID).register(http.javalin());
+            new AdminAppRoutes(apps, providerSettings, database, outbox == null ? mailbox : null, clock, GROUP_ID)
+                    .register(http.javalin());
 
             int port = http.start(config.host(), config.port());
             publicUrl.set(config.publicUrl() != null ? config.publicUrl() : "http://localhost:" + port);
             Duration retention = mail.quotaWindow().compareTo(MAIL_RETENTION) > 0 ? mail.quotaWindow() : MAIL_RETENTION;
             Janitor janitor = new Janitor(database, clock, retention, JANITOR_INTERVAL);
             janitor.start();
-            Gatehouse server = new Gatehouse(database, http, publicUrl, apps, hasher, outbox, functions, janitor, metrics);
+            providerSettings.start();
+            Gatehouse server = new Gatehouse(database, http, publicUrl, apps, hasher, outbox, functions, janitor, metrics,
+                    admins, providerSettings);
             server.logStartup(config);
             return server;
         } catch (RuntimeException e) {
+            if (providerSettings != null) {
+                providerSettings.close();
+            }
             if (outbox != null) {
                 outbox.close();
             }
@@ -227,6 +260,10 @@ public final class Gatehouse implements AutoCloseable {
         for (AppConfig app : apps.all()) {
             log.info("app '{}': {}/api/client/v2.0/app/{}", app.name(), publicUrl.get(), app.clientAppId());
         }
+        if (!admins.exists()) {
+            log.info("the admin API and console ({}/console/) refuse everyone until an admin exists: create one with "
+                    + "`gatehouse admin add-user <name>`, or start with GATEHOUSE_ADMIN_PASSWORD set", publicUrl.get());
+        }
         if (outbox == null) {
             log.warn("no SMTP server configured: emails go to the dev mailbox ({}/dev/mailbox/<app>?email=...); "
                     + "do not use this mode in production", publicUrl.get());
@@ -254,6 +291,33 @@ public final class Gatehouse implements AutoCloseable {
         return hasher.verifications();
     }
 
+    /**
+     * Creates an admin user unless one of that name exists (start-up with {@code GATEHOUSE_ADMIN_PASSWORD});
+     * nodes starting together may race, and the loser finds the admin there.
+     */
+    public void bootstrapAdmin(String username, String password) {
+        if (admins.list().stream().anyMatch(a -> a.name().equals(username))) {
+            return;
+        }
+        try {
+            admins.addUser(username, password);
+            log.info("admin '{}' created from the environment", username);
+        } catch (AdminException e) {
+            if (e.reason() != AdminException.Reason.CONFLICT) {
+                throw new InvalidConfigException(List.of("GATEHOUSE_ADMIN_PASSWORD: " + e.getMessage()));
+            }
+        }
+    }
+
+    public AdminAccounts admins() {
+        return admins;
+    }
+
+    /** Picks up provider changes stored by other nodes now (it also happens every refresh interval). */
+    public void reloadProviderSettings() {
+        providerSettings.reload();
+    }
+
     /** Runs the janitor's pass now (it also runs on its own every few minutes); returns the rows deleted. */
     public int purgeExpired() {
         return janitor.purge();
@@ -263,6 +327,7 @@ public final class Gatehouse implements AutoCloseable {
     public void close() {
         http.stop();
         janitor.close();
+        providerSettings.close();
         if (outbox != null) {
             outbox.close();
         }

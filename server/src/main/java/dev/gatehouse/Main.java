@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
 @Command(name = "gatehouse", mixinStandardHelpOptions = true, version = "Gatehouse 0.1.0",
         description = "Self-hosted App Services Email/Password authentication server.",
         subcommands = {Main.Serve.class, Main.OutboxCommand.class, KeysCommand.class, UsersCommand.class,
-                AppCommand.class, HashCommand.class})
+                AppCommand.class, HashCommand.class, AdminCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -279,6 +279,12 @@ public final class Main implements Runnable {
             } catch (InvalidConfigException e) {
                 return refuse(e.problems());
             }
+            try {
+                bootstrapAdmin(server);
+            } catch (InvalidConfigException e) {
+                server.close();
+                return refuse(e.problems());
+            }
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 server.close();
@@ -314,6 +320,20 @@ public final class Main implements Runnable {
                     blankToNull(smtpTrust));
             return MailSettings.devMailbox().withSmtp(smtp).withRetries(mailMaxAttempts, initial, max, poll)
                     .withQuota(mailQuota, window, resendKeepsEarlierLinks);
+        }
+
+        /**
+         * Creates the admin named by {@code GATEHOUSE_ADMIN_USERNAME} (default {@code admin}) with
+         * {@code GATEHOUSE_ADMIN_PASSWORD} when that variable is set and no such admin exists yet:
+         * a container's first start then has an admin without a separate command. An existing
+         * admin's password is never changed this way.
+         */
+        private static void bootstrapAdmin(Gatehouse server) {
+            String password = System.getenv(AdminCommand.PASSWORD_VARIABLE);
+            String username = System.getenv().getOrDefault("GATEHOUSE_ADMIN_USERNAME", "admin");
+            if (password != null && !password.isEmpty()) {
+                server.bootstrapAdmin(username, password);
+            }
         }
 
         /** Secrets come from the environment only, never flags: flags show in the process list. */

@@ -11,15 +11,10 @@ import dev.gatehouse.password.PasswordHasher;
 import dev.gatehouse.session.SessionStore;
 import dev.gatehouse.token.Ids;
 import dev.gatehouse.token.UserTokens;
-import java.io.BufferedReader;
-import java.io.Console;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -149,7 +144,7 @@ final class UsersCommand implements Runnable {
                 hashing.problems().forEach(System.err::println);
                 return 2;
             }
-            String password = password();
+            String password = PasswordInput.read(PASSWORD_VARIABLE, passwordStdin, email);
             if (password == null) {
                 return 2;
             }
@@ -158,32 +153,6 @@ final class UsersCommand implements Runnable {
                 System.out.println(json(user));
                 return 0;
             });
-        }
-
-        private String password() throws IOException {
-            String fromEnvironment = System.getenv(PASSWORD_VARIABLE);
-            if (fromEnvironment != null && !fromEnvironment.isEmpty()) {
-                return fromEnvironment;
-            }
-            if (passwordStdin) {
-                String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-                if (line == null) {
-                    System.err.println("--password-stdin: stdin was empty");
-                }
-                return line;
-            }
-            Console console = System.console();
-            if (console == null) {
-                System.err.println("no terminal to ask for the password: set " + PASSWORD_VARIABLE + " or use --password-stdin");
-                return null;
-            }
-            char[] first = console.readPassword("Password for %s: ", email);
-            char[] second = console.readPassword("Again: ");
-            if (first == null || second == null || !Arrays.equals(first, second)) {
-                System.err.println("the passwords differ");
-                return null;
-            }
-            return new String(first);
         }
     }
 

@@ -84,7 +84,7 @@ public final class UserStore {
      * request path, and a substring match cannot use an index anyway.
      */
     public List<User> list(Handle h, String appId, String search, boolean pendingOnly, int limit, long offset) {
-        return filtered(h.createQuery("SELECT " + COLUMNS + " FROM users WHERE " + filter(search, pendingOnly)
+        return filtered(h.createQuery("SELECT " + COLUMNS + " FROM users WHERE " + filter(search, pendingOnly ? Status.PENDING : Status.ALL)
                         + " ORDER BY email, id LIMIT :limit OFFSET :offset"), appId, search)
                 .bind("limit", limit)
                 .bind("offset", offset)
@@ -94,9 +94,54 @@ public final class UserStore {
 
     /** How many users {@link #list} would page through. */
     public long count(Handle h, String appId, String search, boolean pendingOnly) {
-        return filtered(h.createQuery("SELECT COUNT(*) FROM users WHERE " + filter(search, pendingOnly)), appId, search)
+        return filtered(h.createQuery("SELECT COUNT(*) FROM users WHERE " + filter(search, pendingOnly ? Status.PENDING : Status.ALL)), appId, search)
                 .mapTo(Long.class)
                 .one();
+    }
+
+    /** A user as an operator sees it: with its confirmation and last login times (null when none). */
+    public record Listed(User user, Instant confirmedAt, Instant lastLoginAt) {}
+
+    /** Which users a listing keeps. */
+    public enum Status { ALL, CONFIRMED, PENDING }
+
+    /**
+     * One page of an app's users of a status whose email contains {@code search} (as in
+     * {@link #list}), ordered by id, after {@code afterId} (exclusive; null for the first page).
+     * Keyset paging, as the App Services admin API pages with {@code after}: a page costs the same
+     * at any depth, and rows added meanwhile neither repeat nor vanish. Ids are ObjectIds, which
+     * start with their creation second, so id order is roughly registration order.
+     */
+    public List<Listed> page(Handle h, String appId, String search, Status status, String afterId, boolean desc, int limit) {
+        String after = afterId == null ? "" : desc ? " AND id < :after" : " AND id > :after";
+        Query query = filtered(h.createQuery("SELECT " + COLUMNS + ", confirmed_at, last_login_at FROM users WHERE "
+                + filter(search, status) + after + " ORDER BY id " + (desc ? "DESC" : "ASC") + " LIMIT :limit"), appId, search);
+        if (afterId != null) {
+            query.bind("after", afterId);
+        }
+        return query.bind("limit", limit)
+                .map((rs, ctx) -> new Listed(map(rs), instant(rs, "confirmed_at"), instant(rs, "last_login_at")))
+                .list();
+    }
+
+    /** One user by id, as {@link #page} lists it. */
+    public Optional<Listed> listed(Handle h, String id) {
+        return h.createQuery("SELECT " + COLUMNS + ", confirmed_at, last_login_at FROM users WHERE id = :id")
+                .bind("id", id)
+                .map((rs, ctx) -> new Listed(map(rs), instant(rs, "confirmed_at"), instant(rs, "last_login_at")))
+                .findOne();
+    }
+
+    /** How many users of a status match {@code search}. */
+    public long count(Handle h, String appId, String search, Status status) {
+        return filtered(h.createQuery("SELECT COUNT(*) FROM users WHERE " + filter(search, status)), appId, search)
+                .mapTo(Long.class)
+                .one();
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : Instant.ofEpochMilli(value);
     }
 
     /** Switches the user off or on; false when there is no such user. */
@@ -107,10 +152,15 @@ public final class UserStore {
                 .execute() == 1;
     }
 
-    private static String filter(String search, boolean pendingOnly) {
+    private static String filter(String search, Status status) {
         // LOWER on both sides: SQLite's LIKE ignores ASCII case and PostgreSQL's does not, so the
         // portable way to one behaviour is to fold case ourselves. ESCAPE makes % and _ literal.
-        return "app_id = :appId" + (pendingOnly ? " AND confirmed = 0" : "")
+        String confirmed = switch (status) {
+            case ALL -> "";
+            case CONFIRMED -> " AND confirmed = 1";
+            case PENDING -> " AND confirmed = 0";
+        };
+        return "app_id = :appId" + confirmed
                 + (search == null || search.isEmpty() ? "" : " AND LOWER(email) LIKE LOWER(:pattern) ESCAPE '!'");
     }
 

@@ -17,7 +17,7 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 /**
- * What an operator does to users: the {@code gatehouse users} commands now, an admin API later.
+ * What an operator does to users, for the {@code gatehouse users} commands and the admin API.
  * Users are named by email or id within one app. Thread-safe.
  */
 public final class UserAdmin {
@@ -49,6 +49,21 @@ public final class UserAdmin {
         }
         return database.withHandle(h -> new Page(users.list(h, appId, search, pendingOnly, limit, offset),
                 users.count(h, appId, search, pendingOnly)));
+    }
+
+    /** One keyset page of an app's users of a status (see {@link UserStore#page}). */
+    public List<UserStore.Listed> page(String appId, String search, UserStore.Status status, String afterId,
+                                       boolean desc, int limit) {
+        return database.withHandle(h -> users.page(h, appId, search, status, afterId, desc, limit));
+    }
+
+    public long count(String appId, String search, UserStore.Status status) {
+        return database.withHandle(h -> users.count(h, appId, search, status));
+    }
+
+    /** The user named by email or id, with its confirmation and last login times. */
+    public Optional<UserStore.Listed> listed(String appId, String emailOrId) {
+        return database.withHandle(h -> find(h, appId, emailOrId).flatMap(u -> users.listed(h, u.id())));
     }
 
     /**
@@ -94,6 +109,25 @@ public final class UserAdmin {
         return database.inTransaction(h -> {
             User user = require(h, appId, emailOrId);
             users.delete(h, user.id());
+            return user;
+        });
+    }
+
+    /** Deletes a user that is still pending; a user confirmed meanwhile is not found. */
+    public void deletePending(String appId, String emailOrId) {
+        database.useTransaction(h -> {
+            User user = require(h, appId, emailOrId);
+            if (!users.deletePending(h, user.id())) {
+                throw new AdminException(AdminException.Reason.NOT_FOUND, "app " + appId + " has no pending user " + emailOrId);
+            }
+        });
+    }
+
+    /** Ends every session of the user: its refresh and access tokens stop working at once. */
+    public User logoutEverywhere(String appId, String emailOrId) {
+        return database.inTransaction(h -> {
+            User user = require(h, appId, emailOrId);
+            sessions.revokeAllForUser(h, user.id(), clock.instant());
             return user;
         });
     }

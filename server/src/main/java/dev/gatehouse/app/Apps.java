@@ -11,9 +11,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The apps this server hosts, by client app id. Immutable, thread-safe. */
+/**
+ * The apps this server hosts, by client app id. The set of apps is fixed at start-up; an app's
+ * provider may be replaced later (the admin API), which every request after that sees, because
+ * services look their app up per request. Thread-safe.
+ */
 public final class Apps {
-    private final Map<String, AppConfig> byClientAppId;
+    private volatile Map<String, AppConfig> byClientAppId;
 
     public Apps(List<AppConfig> apps) {
         Map<String, AppConfig> map = new LinkedHashMap<>();
@@ -29,6 +33,11 @@ public final class Apps {
         return Optional.ofNullable(byClientAppId.get(clientAppId));
     }
 
+    /** The app whose internal ObjectId ({@code _id} in the admin API) or client app id this is. */
+    public Optional<AppConfig> findByAnyId(String id) {
+        return find(id).or(() -> all().stream().filter(a -> a.appObjectId().equals(id)).findFirst());
+    }
+
     /** The app, or 404 {@code AppNotFound}. */
     public AppConfig require(String clientAppId) {
         AppConfig app = byClientAppId.get(clientAppId);
@@ -37,6 +46,15 @@ public final class Apps {
             throw new ApiException(ErrorCode.AppNotFound, "cannot find app using Client App ID '" + shown + "'");
         }
         return app;
+    }
+
+    /** Replaces a hosted app's provider; returns the app as it is now. */
+    public synchronized AppConfig replaceUserpass(String clientAppId, ProviderConfig provider) {
+        Map<String, AppConfig> copy = new LinkedHashMap<>(byClientAppId);
+        AppConfig updated = require(clientAppId).withUserpass(provider);
+        copy.put(clientAppId, updated);
+        byClientAppId = Collections.unmodifiableMap(copy);
+        return updated;
     }
 
     /** The app's enabled local-userpass provider, or 404 {@code AuthProviderNotFound}. */

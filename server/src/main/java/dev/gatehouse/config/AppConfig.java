@@ -35,6 +35,12 @@ public record AppConfig(
         functions = Map.copyOf(functions);
     }
 
+    /** This app with another local-userpass provider (one changed through the admin API). */
+    public AppConfig withUserpass(ProviderConfig provider) {
+        return new AppConfig(clientAppId, appObjectId, name, deploymentModel, location, allowedRequestOrigins,
+                provider, functions, values, directory);
+    }
+
     /** The id of the app's local-userpass provider, stable for the app (profile {@code provider_id}). */
     public String userpassProviderId() {
         return AppExportLoader.derivedObjectId(appObjectId + "/local-userpass");

@@ -27,7 +27,7 @@ import java.util.stream.Stream;
 public final class AppExportLoader {
     private static final Pattern CLIENT_APP_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
     private static final Pattern OBJECT_ID = Pattern.compile("[0-9a-f]{24}");
-    private static final String USERPASS = "local-userpass";
+    private static final String USERPASS = ProviderJson.USERPASS;
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final Set<String> javaFunctionNames;
@@ -122,19 +122,8 @@ public final class AppExportLoader {
         if (provider == null) {
             return null;
         }
-        JsonNode config = provider.path("config");
         List<String> typeProblems = new ArrayList<>();
-        ProviderConfig result = new ProviderConfig(
-                bool(provider, "disabled", typeProblems),
-                bool(config, "autoConfirm", typeProblems),
-                string(config, "emailConfirmationUrl", typeProblems),
-                string(config, "confirmEmailSubject", typeProblems),
-                bool(config, "runConfirmationFunction", typeProblems),
-                string(config, "confirmationFunctionName", typeProblems),
-                string(config, "resetPasswordUrl", typeProblems),
-                string(config, "resetPasswordSubject", typeProblems),
-                bool(config, "runResetFunction", typeProblems),
-                string(config, "resetFunctionName", typeProblems));
+        ProviderConfig result = ProviderJson.read(provider, typeProblems);
         typeProblems.forEach(p -> problems.add("local-userpass: " + p));
         return result;
     }
@@ -297,30 +286,6 @@ public final class AppExportLoader {
     private static String text(JsonNode node, String field) {
         JsonNode value = node == null ? null : node.get(field);
         return value != null && value.isTextual() ? value.asText() : null;
-    }
-
-    private static boolean bool(JsonNode node, String field, List<String> problems) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return false;
-        }
-        if (!value.isBoolean()) {
-            problems.add(field + " must be true or false");
-            return false;
-        }
-        return value.asBoolean();
-    }
-
-    private static String string(JsonNode node, String field, List<String> problems) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isTextual()) {
-            problems.add(field + " must be a string");
-            return null;
-        }
-        return value.asText().isEmpty() ? null : value.asText();
     }
 
     /** A stable ObjectId-shaped id for exports that carry none (realm-cli v1/v2 layouts). */

@@ -17,22 +17,22 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The confirmation and reset functions that the apps' providers name, ready to run: JavaScript from
- * the export, webhooks, or Java functions of the embedding application. Built once at start-up,
- * which is where every problem (a syntax error, a missing secret) is found. Thread-safe.
+ * the export, webhooks, or Java functions of the embedding application. Prepared at start-up, and
+ * again for a provider changed later, which is where every problem (a syntax error, a missing
+ * secret) is found. Thread-safe.
  */
 public final class Functions implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Functions.class);
@@ -40,19 +40,25 @@ public final class Functions implements AutoCloseable {
     /** How a call ended: the function's status, or {@link #ERROR} when it produced none. */
     public enum Outcome { SUCCESS, PENDING, FAIL, ERROR }
 
-    private final Map<String, FunctionRunner> runners;
-    private final JsRuntime js;
-    private final HttpClient httpClient;  // null when no function needs one
+    private final Map<String, FunctionRunner> runners = new ConcurrentHashMap<>();
+    private final JavaFunctions java;
+    private final FunctionSettings settings;
+    private final Clock clock;
+    private final Ids ids;
     private final ExecutorService javaThreads;
     private final MeterRegistry meters;
+    // Built on first need (guarded by this): most servers run no function, the JavaScript engine is
+    // heavy, and an HttpClient starts a selector thread.
+    private JsRuntime js;
+    private HttpClient httpClient;
 
-    private Functions(Map<String, FunctionRunner> runners, JsRuntime js, HttpClient httpClient,
-                      ExecutorService javaThreads, MeterRegistry meters) {
+    private Functions(JavaFunctions java, FunctionSettings settings, Clock clock, Ids ids, MeterRegistry meters) {
+        this.java = java;
+        this.settings = settings;
+        this.clock = clock;
+        this.ids = ids;
         this.meters = meters;
-        this.runners = Map.copyOf(runners);
-        this.js = js;
-        this.httpClient = httpClient;
-        this.javaThreads = javaThreads;
+        this.javaThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("gatehouse-fn-", 1).factory());
     }
 
     /**
@@ -68,46 +74,60 @@ public final class Functions implements AutoCloseable {
     /** As above, counting calls by kind and outcome in {@code meters}. */
     public static Functions load(Collection<AppConfig> apps, JavaFunctions java, FunctionSettings settings,
                                  Clock clock, Ids ids, List<String> problems, MeterRegistry meters) {
-        // Built only for webhooks and JavaScript (context.http): most servers run no function, and
-        // an HttpClient starts a selector thread.
-        HttpClient[] client = {null};
-        Supplier<HttpClient> http = () -> client[0] != null ? client[0] : (client[0] = httpClient(settings));
-        ExecutorService javaThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("gatehouse-fn-", 1).factory());
-        JsRuntime js = null;
-        Map<String, FunctionRunner> runners = new HashMap<>();
+        Functions functions = new Functions(java, settings, clock, ids, meters);
         try {
             for (AppConfig app : apps) {
-                for (String name : runFunctionNames(app.userpass())) {
-                    String where = app.directory() + ": function '" + name + "' ";
-                    FunctionSource source = app.functions().get(name);
-                    FunctionRunner runner = null;
-                    if (source == null) {
-                        runner = java.find(name).map(f -> (FunctionRunner) new JavaRunner(f, javaThreads, settings.timeout()))
-                                .orElse(null);
-                    } else if (source.webhook() != null) {
-                        runner = webhook(source.webhook(), settings, http.get(), clock, ids, where, problems);
-                    } else {
-                        if (js == null) {
-                            js = new JsRuntime(settings, new FunctionHttp(new HostAllowList(settings.httpAllowList()), http.get()));
-                        }
-                        runner = javascript(js, app, name, source.source(), settings, where, problems);
-                    }
-                    if (runner != null) {
-                        runners.put(key(app, name), runner);
-                    }
-                }
+                functions.prepare(app, app.userpass(), problems);
             }
         } catch (RuntimeException e) {
-            if (js != null) {
-                js.close();
-            }
-            if (client[0] != null) {
-                client[0].close();
-            }
-            javaThreads.shutdownNow();
+            functions.close();
             throw e;
         }
-        return new Functions(runners, js, client[0], javaThreads, meters);
+        return functions;
+    }
+
+    /**
+     * Prepares the functions that {@code provider} runs for {@code app} and that are not prepared
+     * yet, adding what is wrong to {@code problems}: start-up calls this for each app, and a provider
+     * changed through the admin API calls it before the change is accepted, with the same checks.
+     */
+    public synchronized void prepare(AppConfig app, ProviderConfig provider, List<String> problems) {
+        for (String name : runFunctionNames(provider)) {
+            if (runners.containsKey(key(app, name))) {
+                continue;
+            }
+            String where = app.directory() + ": function '" + name + "' ";
+            FunctionSource source = app.functions().get(name);
+            FunctionRunner runner = null;
+            if (source == null) {
+                runner = java.find(name).map(f -> (FunctionRunner) new JavaRunner(f, javaThreads, settings.timeout()))
+                        .orElse(null);
+            } else if (source.webhook() != null) {
+                runner = webhook(source.webhook(), settings, http(), clock, ids, where, problems);
+            } else {
+                if (js == null) {
+                    js = new JsRuntime(settings, new FunctionHttp(new HostAllowList(settings.httpAllowList()), http()));
+                }
+                runner = javascript(js, app, name, source.source(), settings, where, problems);
+            }
+            if (runner != null) {
+                runners.put(key(app, name), runner);
+            }
+        }
+    }
+
+    /** The names a provider of {@code app} may give: the export's functions and the Java functions. */
+    public Set<String> available(AppConfig app) {
+        Set<String> names = new LinkedHashSet<>(app.functions().keySet());
+        names.addAll(java.names());
+        return names;
+    }
+
+    private HttpClient http() {
+        if (httpClient == null) {
+            httpClient = httpClient(settings);
+        }
+        return httpClient;
     }
 
     private static HttpClient httpClient(FunctionSettings settings) {
@@ -233,7 +253,7 @@ public final class Functions implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (js != null) {
             js.close();
         }

@@ -56,13 +56,13 @@ public final class DevMailbox implements Mailer {
         return Mailer.writtenSince(h, "dev_mail", appId, recipient, since);
     }
 
-    /** The latest messages to {@code recipient}, newest first, each with its token and tokenId. */
+    /** The latest messages to {@code recipient} (to anyone when null), newest first, each with its token and tokenId. */
     public List<Map<String, Object>> latest(String appId, String recipient, int limit) {
         return database.withHandle(h -> h.createQuery(
                         "SELECT id, recipient, kind, language, subject, body_text, body_html, link, created_at FROM dev_mail "
-                                + "WHERE app_id = :appId AND recipient = :to ORDER BY seq DESC LIMIT :limit")
+                                + "WHERE app_id = :appId AND (:to IS NULL OR recipient = :to) ORDER BY seq DESC LIMIT :limit")
                 .bind("appId", appId)
-                .bind("to", recipient)
+                .bindByType("to", recipient, String.class)
                 .bind("limit", limit)
                 .map((rs, ctx) -> {
                     Map<String, Object> m = new LinkedHashMap<>();

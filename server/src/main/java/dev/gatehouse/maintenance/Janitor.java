@@ -36,6 +36,7 @@ public final class Janitor implements AutoCloseable {
     private static final List<Rule> RULES = List.of(
             new Rule("user_tokens", "token_id", "expires_at", "", false),
             new Rule("sessions", "id", "expires_at", "", false),
+            new Rule("admin_sessions", "id", "expires_at", "", false),
             new Rule("outbox", "seq", "sent_at", " AND status = 'sent'", true),
             new Rule("dev_mail", "seq", "created_at", "", true));
 

@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -141,6 +142,20 @@ public final class SessionService {
             return new Principal(app, user, session.id());
         });
     }
+
+    /**
+     * The claims of an access token signed by this server (the admin API's {@code verify_token}),
+     * with whether it has expired; empty for anything else. Sessions are not consulted: the
+     * question is what the token says, as App Services answered it.
+     */
+    public Optional<VerifiedToken> inspectAccessToken(String accessToken) {
+        return tokens.verifySignature(accessToken, SessionTokens.ACCESS)
+                .map(claims -> new VerifiedToken(claims.toJSONObject(),
+                        !clock.instant().isBefore(claims.getExpirationTime().toInstant())));
+    }
+
+    /** An access token's claims as JSON values, and whether it has expired. */
+    public record VerifiedToken(Map<String, Object> claims, boolean expired) {}
 
     /** Deletes the caller's user; its sessions and tokens go with it. */
     public void deleteUser(Principal principal) {
