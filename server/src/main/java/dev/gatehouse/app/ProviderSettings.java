@@ -100,10 +100,7 @@ public final class ProviderSettings implements AutoCloseable {
         ProviderConfig before = current(app);
         ProviderConfig changed = ProviderJson.merge(before, patch, problems);
         if (problems.isEmpty()) {
-            problems.addAll(changed.problems(functions.available(app)));
-        }
-        if (problems.isEmpty()) {
-            functions.prepare(app, changed, problems);
+            check(app, changed, problems);
         }
         if (!problems.isEmpty()) {
             throw ApiException.badRequest(String.join("; ", problems));
@@ -152,9 +149,17 @@ public final class ProviderSettings implements AutoCloseable {
         }
     }
 
-    /** Prepares the provider's functions, then uses it on this node and writes it back to the export. */
+    /** The start-up checks: the provider's own rules, then its functions, prepared to run. */
+    private void check(AppConfig app, ProviderConfig provider, List<String> problems) {
+        problems.addAll(provider.problems(functions.available(app)));
+        if (problems.isEmpty()) {
+            functions.prepare(app, provider, problems);
+        }
+    }
+
+    /** Checks the provider, then uses it on this node and writes it back to the export. */
     private void apply(AppConfig app, ProviderConfig provider, List<String> problems) {
-        functions.prepare(app, provider, problems);
+        check(app, provider, problems);
         if (!problems.isEmpty()) {
             return;
         }

@@ -184,6 +184,45 @@ class CliTest {
         assertThat(emails(users(null, "list"))).containsExactly("twice@example.com");
     }
 
+    /** {@code gatehouse admin <args> <database flags>} */
+    private Run admin(String stdin, String... args) {
+        List<String> all = new ArrayList<>(List.of("admin"));
+        all.addAll(List.of(args));
+        all.addAll(TestServer.databaseFlags(dir));
+        return gatehouse(stdin, all.toArray(String[]::new));
+    }
+
+    @Test
+    void admin_users_and_keys_made_by_the_command_sign_in_to_a_server_and_removal_ends_their_sessions() {
+        Run added = admin("a long admin password\n", "add-user", "ops", "--password-stdin");
+        assertThat(added.exit()).as(added.err()).isZero();
+        assertThat(admin("short\n", "add-user", "weak", "--password-stdin").exit()).isEqualTo(2);
+        assertThat(admin("a long admin password\n", "add-user", "ops", "--password-stdin").exit()).isEqualTo(1);
+        Run key = admin(null, "add-key");
+        assertThat(key.exit()).isZero();
+        Matcher pub = Pattern.compile("public key: +(\\S+)").matcher(key.out());
+        Matcher priv = Pattern.compile("private key: +(\\S+)").matcher(key.out());
+        assertThat(pub.find() && priv.find()).isTrue();
+        Run list = admin(null, "list");
+        assertThat(list.out()).contains("ops").contains(pub.group(1)).doesNotContain(priv.group(1)).doesNotContain("argon2");
+
+        try (TestServer server = TestServer.start(dir)) {
+            String admin = server.url() + "/api/admin/v3.0";
+            HttpResponse<String> user = server.post(admin + "/auth/providers/local-userpass/login",
+                    body("username", "ops", "password", "a long admin password"));
+            assertThat(user.statusCode()).isEqualTo(200);
+            HttpResponse<String> apiKey = server.post(admin + "/auth/providers/mongodb-cloud/login",
+                    body("username", pub.group(1), "apiKey", priv.group(1)));
+            assertThat(apiKey.statusCode()).isEqualTo(200);
+            String access = TestServer.json(user).path("access_token").asText();
+            assertThat(server.get(admin + "/auth/profile", access).statusCode()).isEqualTo(200);
+
+            assertThat(admin(null, "remove", "ops").exit()).isZero();
+            assertThat(admin(null, "remove", "ops").exit()).isEqualTo(1);
+            assertThat(server.get(admin + "/auth/profile", access).statusCode()).isEqualTo(401);
+        }
+    }
+
     @Test
     void app_validate_says_ok_for_a_good_export_and_lists_every_problem_of_a_bad_one() throws Exception {
         Path good = AppExport.of(dir, "good-app").function("confirm", "exports = () => ({status: 'success'});")
