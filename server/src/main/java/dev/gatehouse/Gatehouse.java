@@ -17,6 +17,7 @@ import dev.gatehouse.config.ServerConfig;
 import dev.gatehouse.confirmation.ConfirmationFunction;
 import dev.gatehouse.confirmation.ConfirmationRoutes;
 import dev.gatehouse.confirmation.ConfirmationService;
+import dev.gatehouse.console.ConsoleRoutes;
 import dev.gatehouse.db.Database;
 import dev.gatehouse.function.Functions;
 import dev.gatehouse.function.JavaFunctions;
@@ -197,6 +198,7 @@ public final class Gatehouse implements AutoCloseable {
             new AdminUserRoutes(apps, userAdmin, confirmation, sessions, GROUP_ID).register(http.javalin());
             new AdminAppRoutes(apps, providerSettings, database, outbox == null ? mailbox : null, clock, GROUP_ID)
                     .register(http.javalin());
+            new ConsoleRoutes().register(http.javalin());
 
             int port = http.start(config.host(), config.port());
             publicUrl.set(config.publicUrl() != null ? config.publicUrl() : "http://localhost:" + port);
@@ -260,10 +262,6 @@ public final class Gatehouse implements AutoCloseable {
         for (AppConfig app : apps.all()) {
             log.info("app '{}': {}/api/client/v2.0/app/{}", app.name(), publicUrl.get(), app.clientAppId());
         }
-        if (!admins.exists()) {
-            log.info("the admin API and console ({}/console/) refuse everyone until an admin exists: create one with "
-                    + "`gatehouse admin add-user <name>`, or start with GATEHOUSE_ADMIN_PASSWORD set", publicUrl.get());
-        }
         if (outbox == null) {
             log.warn("no SMTP server configured: emails go to the dev mailbox ({}/dev/mailbox/<app>?email=...); "
                     + "do not use this mode in production", publicUrl.get());
@@ -293,9 +291,17 @@ public final class Gatehouse implements AutoCloseable {
 
     /**
      * Creates an admin user unless one of that name exists (start-up with {@code GATEHOUSE_ADMIN_PASSWORD});
-     * nodes starting together may race, and the loser finds the admin there.
+     * nodes starting together may race, and the loser finds the admin there. With no password, only
+     * says how to make an admin when there is none.
      */
     public void bootstrapAdmin(String username, String password) {
+        if (password == null || password.isEmpty()) {
+            if (!admins.exists()) {
+                log.info("the admin API and console ({}/console) refuse everyone until an admin exists: create one with "
+                        + "`gatehouse admin add-user <name>`, or start with GATEHOUSE_ADMIN_PASSWORD set", publicUrl.get());
+            }
+            return;
+        }
         if (admins.list().stream().anyMatch(a -> a.name().equals(username))) {
             return;
         }

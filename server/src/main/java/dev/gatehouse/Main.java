@@ -326,14 +326,13 @@ public final class Main implements Runnable {
          * Creates the admin named by {@code GATEHOUSE_ADMIN_USERNAME} (default {@code admin}) with
          * {@code GATEHOUSE_ADMIN_PASSWORD} when that variable is set and no such admin exists yet:
          * a container's first start then has an admin without a separate command. An existing
-         * admin's password is never changed this way.
+         * admin's password is never changed this way. Without the variable, only says how to make
+         * an admin when there is none.
          */
         private static void bootstrapAdmin(Gatehouse server) {
             String password = System.getenv(AdminCommand.PASSWORD_VARIABLE);
             String username = System.getenv().getOrDefault("GATEHOUSE_ADMIN_USERNAME", "admin");
-            if (password != null && !password.isEmpty()) {
-                server.bootstrapAdmin(username, password);
-            }
+            server.bootstrapAdmin(username, password);
         }
 
         /** Secrets come from the environment only, never flags: flags show in the process list. */
