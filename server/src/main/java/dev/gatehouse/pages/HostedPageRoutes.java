@@ -16,8 +16,10 @@ import dev.gatehouse.token.UserTokens;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Gatehouse's own confirmation and reset pages, which emails link to when the provider names no
@@ -53,7 +55,7 @@ public final class HostedPageRoutes {
         javalin.post("/app/{app}/reset", ctx -> withApp(ctx, app -> resetPassword(ctx, app)));
     }
 
-    private void withApp(Context ctx, java.util.function.Consumer<AppConfig> page) {
+    private void withApp(Context ctx, Consumer<AppConfig> page) {
         AppConfig app = apps.find(ctx.pathParam("app")).orElse(null);
         if (app == null) {
             renderer.send(ctx, 404, "message", null, "Page not found",
@@ -172,7 +174,7 @@ public final class HostedPageRoutes {
 
     private static FormFields form(Context ctx) {
         String type = ctx.contentType();
-        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith(FORM)) {
+        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith(FORM)) {
             return FormFields.parse(null);
         }
         return FormFields.parse(ctx.body());
