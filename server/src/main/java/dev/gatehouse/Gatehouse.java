@@ -35,6 +35,7 @@ import dev.gatehouse.mail.Outbox;
 import dev.gatehouse.maintenance.Janitor;
 import dev.gatehouse.metrics.Metrics;
 import dev.gatehouse.metrics.MetricsRoutes;
+import dev.gatehouse.pages.HostedPageRoutes;
 import dev.gatehouse.password.PasswordHasher;
 import dev.gatehouse.registration.RegistrationRoutes;
 import dev.gatehouse.registration.RegistrationService;
@@ -184,8 +185,10 @@ public final class Gatehouse implements AutoCloseable {
             ConfirmationService confirmation = new ConfirmationService(database, users, userTokens, mailer, composer, quota,
                     confirmationFunction, clock);
             new ConfirmationRoutes(apps, confirmation).register(http.javalin());
-            new ResetRoutes(apps, new ResetService(database, users, userTokens, sessionStore, hasher, mailer, composer,
-                    quota, functions, clock)).register(http.javalin());
+            ResetService reset = new ResetService(database, users, userTokens, sessionStore, hasher, mailer, composer,
+                    quota, functions, clock);
+            new ResetRoutes(apps, reset).register(http.javalin());
+            new HostedPageRoutes(apps, confirmation, reset, database, users, userTokens).register(http.javalin());
             new SessionRoutes(apps, sessions, keys).register(http.javalin());
             new HealthRoutes(database).register(http.javalin());
             new MetricsRoutes(metrics, config.metricsRemote()).register(http.javalin());

@@ -53,7 +53,7 @@ public final class ConfirmationService {
             users.findById(h, userId).filter(u -> u.appId().equals(app.clientAppId()))
                     .orElseThrow(() -> new ApiException(ErrorCode.UserpassTokenInvalid, "userpass token is expired or invalid"));
             users.markConfirmed(h, userId, clock.instant());
-            tokens.revokeAll(h, userId, Purpose.CONFIRM);
+            tokens.useUpAll(h, userId, Purpose.CONFIRM);
         });
     }
 

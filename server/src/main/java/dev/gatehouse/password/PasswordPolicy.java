@@ -12,10 +12,15 @@ public final class PasswordPolicy {
 
     /** Returns the password when it passes, else throws the contract's 400. */
     public static String require(String password) {
-        int length = password == null ? 0 : password.codePointCount(0, password.length());
-        if (length < MIN || length > MAX) {
+        if (!accepts(password)) {
             throw ApiException.badRequest(MESSAGE);
         }
         return password;
+    }
+
+    /** Whether the password passes, for forms that explain the rule instead of throwing. */
+    public static boolean accepts(String password) {
+        int length = password == null ? 0 : password.codePointCount(0, password.length());
+        return length >= MIN && length <= MAX;
     }
 }

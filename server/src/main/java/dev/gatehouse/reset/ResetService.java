@@ -83,7 +83,7 @@ public final class ResetService {
             users.findById(h, userId).filter(u -> u.appId().equals(app.clientAppId()))
                     .orElseThrow(() -> new ApiException(ErrorCode.UserpassTokenInvalid, "userpass token is expired or invalid"));
             users.updatePassword(h, userId, hash);
-            tokens.revokeAll(h, userId, Purpose.RESET);
+            tokens.useUpAll(h, userId, Purpose.RESET);
             sessions.revokeAllForUser(h, userId, clock.instant());
         });
     }
@@ -116,7 +116,7 @@ public final class ResetService {
                         // Using the token up proves nothing else (a reset, a deletion) got there first.
                         tokens.consume(h, token.token(), token.tokenId(), Purpose.RESET);
                         users.updatePassword(h, user.id(), hash);
-                        tokens.revokeAll(h, user.id(), Purpose.RESET);
+                        tokens.useUpAll(h, user.id(), Purpose.RESET);
                         sessions.revokeAllForUser(h, user.id(), clock.instant());
                     });
                 } catch (ApiException e) {

@@ -96,6 +96,46 @@ public final class UserTokens {
         return row.get()[0];
     }
 
+    /**
+     * Reads a token's state without using it up: {@code INVALID} unless tokenId and token match a
+     * row of the purpose (so a guessed tokenId learns nothing), then {@code USED} before
+     * {@code EXPIRED}, because "already used" is the more useful thing to tell.
+     */
+    public TokenStatus status(Handle h, String token, String tokenId, Purpose purpose) {
+        if (!Ids.isObjectId(tokenId) || token == null || token.isEmpty()) {
+            return TokenStatus.INVALID;
+        }
+        record Row(String userId, String hash, boolean used, long expiresAt) {}
+        var row = h.createQuery("SELECT user_id, token_hash, used_at, expires_at FROM user_tokens "
+                        + "WHERE token_id = :tokenId AND purpose = :purpose")
+                .bind("tokenId", tokenId)
+                .bind("purpose", purpose.column())
+                .map((rs, ctx) -> new Row(rs.getString("user_id"), rs.getString("token_hash"),
+                        rs.getObject("used_at") != null, rs.getLong("expires_at")))
+                .findOne();
+        if (row.isEmpty() || !Digests.matches(row.get().hash(), token)) {
+            return TokenStatus.INVALID;
+        }
+        TokenStatus.State state = row.get().used() ? TokenStatus.State.USED
+                : row.get().expiresAt() <= clock.instant().toEpochMilli() ? TokenStatus.State.EXPIRED
+                : TokenStatus.State.VALID;
+        return new TokenStatus(state, row.get().userId());
+    }
+
+    /**
+     * Marks every unused token of a user's purpose used, once one of them has served it. The rows
+     * stay (the janitor deletes them once expired), so that a link opened again can be told apart
+     * from a wrong one: the hosted pages say "already used" instead of "invalid".
+     */
+    public void useUpAll(Handle h, String userId, Purpose purpose) {
+        h.createUpdate("UPDATE user_tokens SET used_at = :now WHERE user_id = :userId AND purpose = :purpose "
+                        + "AND used_at IS NULL")
+                .bind("now", clock.instant().toEpochMilli())
+                .bind("userId", userId)
+                .bind("purpose", purpose.column())
+                .execute();
+    }
+
     /** Removes a user's tokens of one purpose, once they have served it. */
     public void revokeAll(Handle h, String userId, Purpose purpose) {
         h.createUpdate("DELETE FROM user_tokens WHERE user_id = :userId AND purpose = :purpose")

@@ -1,0 +1,108 @@
+package dev.gatehouse.pages;
+
+import com.samskivert.mustache.Mustache;
+import com.samskivert.mustache.Template;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Renders the hosted pages from the Mustache templates in {@code resources/pages} and writes them
+ * with the pages' security headers. Every value is HTML-escaped (app names come from exports,
+ * emails from users); only the layout takes the already-rendered content unescaped. Templates are
+ * compiled once, at start. Thread-safe.
+ */
+final class PageRenderer {
+    /**
+     * No script at all and styles only from this origin, so injected markup could do little; forms
+     * post only here, and no other site may frame a page (clickjacking the confirm button).
+     */
+    static final String CONTENT_SECURITY_POLICY =
+            "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+    private final Mustache.Compiler compiler = Mustache.compiler()
+            .escapeHTML(true)
+            .defaultValue("")
+            .withLoader(PageRenderer::reader);
+    private final Template layout = compile("layout");
+    private final Map<String, Template> pages = new HashMap<>();
+    private final byte[] css = resource("pages.css");
+
+    PageRenderer() {
+        for (String name : new String[] {"confirm", "reset", "message"}) {
+            pages.put(name, compile(name));
+        }
+    }
+
+    /**
+     * Writes one page.
+     *
+     * @param appName shown above the heading; null for none (an unknown app)
+     * @param title the page's one {@code h1}, also its title
+     */
+    void send(Context ctx, int status, String page, String appName, String title, Map<String, Object> values) {
+        Map<String, Object> all = new HashMap<>(values);
+        all.put("appName", appName == null ? "" : appName);
+        all.put("hasApp", appName != null);
+        all.put("title", title);
+        String content = pages.get(page).execute(all);
+        all.put("content", content);
+        String html = layout.execute(all);
+        ctx.status(status);
+        securityHeaders(ctx);
+        // Tokens are in the URL and in the form: neither the page nor anything it loads is kept.
+        ctx.header("Cache-Control", "no-store");
+        ctx.contentType("text/html; charset=utf-8");
+        ctx.result(html.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The pages' one stylesheet (the policy allows no inline style). */
+    void sendCss(Context ctx) {
+        ctx.status(200);
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Cache-Control", "public, max-age=3600");
+        ctx.contentType("text/css; charset=utf-8");
+        ctx.result(css);
+    }
+
+    private static void securityHeaders(Context ctx) {
+        ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+        // The URL holds a live token: no Referer may carry it to another site.
+        ctx.header("Referrer-Policy", "no-referrer");
+        ctx.header("X-Content-Type-Options", "nosniff");
+    }
+
+    private Template compile(String name) {
+        try (Reader reader = reader(name)) {
+            return compiler.compile(reader);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Reader reader(String name) {
+        return new InputStreamReader(open(name + ".mustache"), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = open(name)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static InputStream open(String name) {
+        InputStream in = PageRenderer.class.getResourceAsStream("/pages/" + name);
+        if (in == null) {
+            throw new IllegalStateException("missing resource pages/" + name);
+        }
+        return in;
+    }
+}
