@@ -1,5 +1,6 @@
 package dev.gatehouse.console;
 
+import dev.gatehouse.http.PageHeaders;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -37,9 +38,7 @@ public final class ConsoleRoutes {
     }
 
     private static void serve(Context ctx, Asset asset) {
-        ctx.header("Content-Security-Policy", POLICY);
-        ctx.header("X-Content-Type-Options", "nosniff");
-        ctx.header("Referrer-Policy", "no-referrer");
+        PageHeaders.apply(ctx, POLICY);
         // Small files, and a new version must show at once after an upgrade.
         ctx.header("Cache-Control", "no-cache");
         ctx.contentType(asset.contentType()).result(asset.bytes());

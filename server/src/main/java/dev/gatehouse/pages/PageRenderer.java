@@ -2,6 +2,7 @@ package dev.gatehouse.pages;
 
 import com.samskivert.mustache.Mustache;
 import com.samskivert.mustache.Template;
+import dev.gatehouse.http.PageHeaders;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,7 +56,7 @@ final class PageRenderer {
         all.put("content", content);
         String html = layout.execute(all);
         ctx.status(status);
-        securityHeaders(ctx);
+        PageHeaders.apply(ctx, CONTENT_SECURITY_POLICY);
         // Tokens are in the URL and in the form: neither the page nor anything it loads is kept.
         ctx.header("Cache-Control", "no-store");
         ctx.contentType("text/html; charset=utf-8");
@@ -69,13 +70,6 @@ final class PageRenderer {
         ctx.header("Cache-Control", "public, max-age=3600");
         ctx.contentType("text/css; charset=utf-8");
         ctx.result(css);
-    }
-
-    private static void securityHeaders(Context ctx) {
-        ctx.header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
-        // The URL holds a live token: no Referer may carry it to another site.
-        ctx.header("Referrer-Policy", "no-referrer");
-        ctx.header("X-Content-Type-Options", "nosniff");
     }
 
     private Template compile(String name) {

@@ -335,6 +335,22 @@ class AdminApiTest {
     }
 
     @Test
+    void theConsoleIsServedWithAPolicyThatAllowsOnlyItsOwnScripts() {
+        HttpResponse<String> page = expectStatus(server.get(server.url() + "/console", null), 200);
+        assertThat(page.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+        assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow())
+                .contains("default-src 'none'", "script-src 'self'", "frame-ancestors 'none'");
+        assertThat(page.headers().firstValue("Referrer-Policy")).contains("no-referrer");
+        assertThat(page.body()).contains("/console/console.js").doesNotContain("<script>");
+        expectStatus(server.get(server.url() + "/console/", null), 200);
+        assertThat(expectStatus(server.get(server.url() + "/console/console.js", null), 200).headers()
+                .firstValue("Content-Type").orElseThrow()).startsWith("text/javascript");
+        expectStatus(server.get(server.url() + "/console/console.css", null), 200);
+        expectStatus(server.get(server.url() + "/console/../pom.xml", null), 404);
+        expectStatus(server.get(server.url() + "/console/nothing.js", null), 404);
+    }
+
+    @Test
     void unknownAdminRoutesAnswer404ToAdminsOnly() {
         admin.expect("GET", AdminClient.ADMIN + "/no/such/route", null, 404);
         expectStatus(admin.call("GET", AdminClient.ADMIN + "/no/such/route", null, null), 401);
