@@ -26,6 +26,13 @@ import java.util.Optional;
 public final class SessionTokens {
     static final String ACCESS = "access";
     static final String REFRESH = "refresh";
+    /**
+     * How far apart the clocks of the node that issued a token and the node that checks it may be:
+     * a token is good this long past its {@code exp}, and refused when issued further ahead of
+     * this node's clock. Sessions are still checked in the database (logout, disable and delete
+     * act at once), and refresh tokens also by their session's own expiry, which has no leeway.
+     */
+    static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
 
     private final SigningKeys keys;
     private final Clock clock;
@@ -99,11 +106,14 @@ public final class SessionTokens {
 
     /**
      * The claims of a token that is well-formed, signed by one of our keys with ES256, of the
-     * expected {@code typ}, and not expired; empty otherwise. Never throws on bad input.
+     * expected {@code typ}, and not expired (allowing {@link #CLOCK_SKEW}); empty otherwise.
+     * Never throws on bad input.
      */
     Optional<JWTClaimsSet> verify(String token, String expectedType) {
+        Instant now = clock.instant();
         return verifySignature(token, expectedType).filter(claims -> claims.getExpirationTime() != null
-                && clock.instant().isBefore(claims.getExpirationTime().toInstant()));
+                && now.isBefore(claims.getExpirationTime().toInstant().plus(CLOCK_SKEW))
+                && (claims.getIssueTime() == null || !claims.getIssueTime().toInstant().isAfter(now.plus(CLOCK_SKEW))));
     }
 
     /** As {@link #verify}, but also for an expired token: the admin API tells expired from forged. */

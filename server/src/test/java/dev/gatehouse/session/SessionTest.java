@@ -150,6 +150,16 @@ class SessionTest {
     }
 
     @Test
+    void an_access_token_is_good_for_a_small_clock_skew_past_its_expiry_and_no_longer() {
+        server.registerConfirmed("skew@example.com", "secret1");
+        String access = server.login("skew@example.com", "secret1").path("access_token").asText();
+        server.clock().advance(Duration.ofMinutes(30).plusSeconds(20));
+        assertThat(profile(access).statusCode()).isEqualTo(200);
+        server.clock().advance(Duration.ofSeconds(20));
+        assertError(profile(access), 401, "InvalidSession", INVALID_ACCESS);
+    }
+
+    @Test
     void a_refresh_token_expires_after_60_days() {
         server.registerConfirmed("longexpiry@example.com", "secret1");
         JsonNode login = server.login("longexpiry@example.com", "secret1");
