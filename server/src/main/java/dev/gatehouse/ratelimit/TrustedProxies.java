@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
@@ -11,16 +12,39 @@ import java.util.regex.Pattern;
  * The header is trusted only when the socket peer is one of them, and then only from the right: each
  * proxy appends the address it saw, so the right-most address that is not a trusted proxy is the
  * client; anything further left was written by the client and could be anything.
- *
- * @param entries the IPs and CIDRs as configured (for reporting)
+ * Immutable and thread-safe; the CIDRs are parsed once.
  */
-public record TrustedProxies(List<String> entries) {
+public final class TrustedProxies {
     public static final TrustedProxies NONE = new TrustedProxies(List.of());
     /** Only IP literals are parsed: {@link InetAddress#getByName} would resolve a host name over DNS. */
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
-    public TrustedProxies {
-        entries = entries.stream().map(String::trim).filter(e -> !e.isEmpty()).toList();
+    private final List<String> entries;
+    private final List<Cidr> cidrs;
+
+    /** @param entries IPs and CIDRs as configured; blanks are skipped, invalid ones reported by {@link #problems()} */
+    public TrustedProxies(List<String> entries) {
+        this.entries = entries.stream().map(String::trim).filter(e -> !e.isEmpty()).toList();
+        this.cidrs = this.entries.stream().map(Cidr::parse).filter(Objects::nonNull).toList();
+    }
+
+    public List<String> entries() {
+        return entries;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TrustedProxies other && entries.equals(other.entries);
+    }
+
+    @Override
+    public int hashCode() {
+        return entries.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "TrustedProxies" + entries;
     }
 
     /** Every entry that is not an IP or CIDR. */
@@ -36,7 +60,7 @@ public record TrustedProxies(List<String> entries) {
 
     /** The client IP of a request from {@code peer} carrying {@code forwardedFor} (may be null). */
     public String clientIp(String peer, String forwardedFor) {
-        if (entries.isEmpty() || forwardedFor == null || !trusted(peer)) {
+        if (cidrs.isEmpty() || forwardedFor == null || !trusted(peer)) {
             return peer;
         }
         String[] hops = forwardedFor.split(",");
@@ -59,9 +83,8 @@ public record TrustedProxies(List<String> entries) {
         if (ip == null) {
             return false;
         }
-        for (String entry : entries) {
-            Cidr cidr = Cidr.parse(entry);
-            if (cidr != null && cidr.contains(ip)) {
+        for (Cidr cidr : cidrs) {
+            if (cidr.contains(ip)) {
                 return true;
             }
         }
@@ -69,6 +92,9 @@ public record TrustedProxies(List<String> entries) {
     }
 
     static byte[] parse(String address) {
+        if (address != null && address.length() > 2 && address.startsWith("[") && address.endsWith("]")) {
+            address = address.substring(1, address.length() - 1);  // servlet containers may bracket IPv6 peers
+        }
         if (address == null || !IP_LITERAL.matcher(address).matches()) {
             return null;
         }

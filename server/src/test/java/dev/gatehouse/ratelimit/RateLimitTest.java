@@ -172,6 +172,22 @@ class RateLimitTest {
     }
 
     @Test
+    void admin_login_failures_are_limited_with_the_server_rules() {
+        try (TestServer server = TestServer.start(dir, with(strict(100, 2, 100, 100, 100, Duration.ofSeconds(30))))) {
+            server.server().admins().addUser("root", "a long admin password");
+            String url = server.url() + "/api/admin/v3.0/auth/providers/local-userpass/login";
+            expectStatus(server.post(url, body("username", "root", "password", "wrong one")), 401);
+            expectStatus(server.post(url, body("username", "root", "password", "wrong two")), 401);
+            expectWait(server.post(url, body("username", "root", "password", "a long admin password")), 1);
+            server.clock().advance(Duration.ofSeconds(1));
+            expectStatus(server.post(url, body("username", "root", "password", "a long admin password")), 200);
+            // Success cleared the account's failures.
+            expectStatus(server.post(url, body("username", "root", "password", "wrong three")), 401);
+            expectStatus(server.post(url, body("username", "root", "password", "a long admin password")), 200);
+        }
+    }
+
+    @Test
     void forwarded_for_is_ignored_from_an_untrusted_peer() {
         try (TestServer server = TestServer.start(dir, with(strict(1, 1000, 100, 100, 100, Duration.ofMinutes(15))))) {
             expectStatus(login(server, "a@example.com", "wrong", "198.51.100.1"), 401);
@@ -264,5 +280,8 @@ class RateLimitTest {
         TrustedProxies v6 = new TrustedProxies(List.of("2001:db8::/32"));
         assertThat(v6.clientIp("2001:db8::1", "2001:db9::5")).isEqualTo("2001:db9::5");
         assertThat(v6.clientIp("2001:db9::1", "192.0.2.1")).isEqualTo("2001:db9::1");
+        assertThat(v6.clientIp("[2001:db8::1]", "192.0.2.1")).isEqualTo("192.0.2.1");
+        // Host names are never resolved, so a forwarded name is just an untrusted client string.
+        assertThat(new TrustedProxies(List.of("127.0.0.1")).clientIp("127.0.0.1", "localhost")).isEqualTo("localhost");
     }
 }
