@@ -101,7 +101,6 @@ public final class HostedPageRoutes {
         try {
             confirmation.confirm(app, token, tokenId);
         } catch (ApiException e) {
-            limiter.failed(ctx, app, RateLimiter.Group.TOKEN, null);
             failed(ctx, app, "confirm", e, links.check(app, token, tokenId, Purpose.CONFIRM));
             return;
         }
@@ -147,7 +146,6 @@ public final class HostedPageRoutes {
         try {
             reset.resetPassword(app, token, tokenId, password);
         } catch (ApiException e) {
-            limiter.failed(ctx, app, RateLimiter.Group.TOKEN, null);
             failed(ctx, app, "reset", e, links.check(app, token, tokenId, Purpose.RESET));
             return;
         }
@@ -189,6 +187,7 @@ public final class HostedPageRoutes {
         if (e.code() == ErrorCode.AuthProviderNotFound) {
             disabled(ctx, app);
         } else if (e.code() == ErrorCode.UserpassTokenInvalid || e.code() == ErrorCode.BadRequest) {
+            limiter.failed(ctx, app, RateLimiter.Group.TOKEN, null);  // a bad link: maybe a guess
             // VALID here would mean it was refused for another reason (another app's user): not valid here.
             problem(ctx, app, page, link.state() == TokenStatus.State.VALID ? TokenStatus.State.INVALID : link.state());
         } else {

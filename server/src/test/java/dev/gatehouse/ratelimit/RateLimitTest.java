@@ -172,6 +172,20 @@ class RateLimitTest {
     }
 
     @Test
+    void bad_links_posted_to_the_hosted_pages_count_too() {
+        try (TestServer server = TestServer.start(dir, with(strict(100, 100, 100, 100, 2, Duration.ofMinutes(15))))) {
+            for (String page : List.of("confirm", "reset")) {
+                HttpResponse<String> response = server.send(HttpRequest.newBuilder(URI.create(server.url() + "/app/" + APP + "/" + page))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString("token=" + "2".repeat(64) + "&tokenId=" + "2".repeat(24)
+                                + "&password=" + "x".repeat(10) + "&passwordAgain=" + "x".repeat(10))));
+                expectStatus(response, 400);
+            }
+            expectWait(server.post(server.userpass(APP) + "/confirm", body("token", "3".repeat(64), "tokenId", "3".repeat(24))), 1);
+        }
+    }
+
+    @Test
     void admin_login_failures_are_limited_with_the_server_rules() {
         try (TestServer server = TestServer.start(dir, with(strict(100, 2, 100, 100, 100, Duration.ofSeconds(30))))) {
             server.server().admins().addUser("root", "a long admin password");
