@@ -37,6 +37,7 @@ import dev.gatehouse.metrics.Metrics;
 import dev.gatehouse.metrics.MetricsRoutes;
 import dev.gatehouse.pages.HostedPageRoutes;
 import dev.gatehouse.password.PasswordHasher;
+import dev.gatehouse.ratelimit.RateLimiter;
 import dev.gatehouse.registration.RegistrationRoutes;
 import dev.gatehouse.registration.RegistrationService;
 import dev.gatehouse.reset.ResetRoutes;
@@ -177,19 +178,20 @@ public final class Gatehouse implements AutoCloseable {
             SessionService sessions = new SessionService(database, users, sessionStore, sessionTokens, hasher, apps, ids, clock,
                     metrics.registry());
 
+            RateLimiter limiter = new RateLimiter(database, config.rateLimits(), clock, metrics.registry());
             HttpServer http = new HttpServer(config.maxRequestBytes(), publicUrl, ids, metrics.registry());
             new LocationRoutes(apps, publicUrl).register(http.javalin());
             ConfirmationFunction confirmationFunction = new ConfirmationFunction(database, users, userTokens, functions, clock);
             new RegistrationRoutes(apps, new RegistrationService(database, users, userTokens, hasher, mailer, composer,
-                    confirmationFunction, ids, clock)).register(http.javalin());
+                    confirmationFunction, ids, clock), limiter).register(http.javalin());
             ConfirmationService confirmation = new ConfirmationService(database, users, userTokens, mailer, composer, quota,
                     confirmationFunction, clock);
-            new ConfirmationRoutes(apps, confirmation).register(http.javalin());
+            new ConfirmationRoutes(apps, confirmation, limiter).register(http.javalin());
             ResetService reset = new ResetService(database, users, userTokens, sessionStore, hasher, mailer, composer,
                     quota, functions, clock);
-            new ResetRoutes(apps, reset).register(http.javalin());
-            new HostedPageRoutes(apps, confirmation, reset, database, users, userTokens).register(http.javalin());
-            new SessionRoutes(apps, sessions, keys).register(http.javalin());
+            new ResetRoutes(apps, reset, limiter).register(http.javalin());
+            new HostedPageRoutes(apps, confirmation, reset, database, users, userTokens, limiter).register(http.javalin());
+            new SessionRoutes(apps, sessions, keys, limiter).register(http.javalin());
             new HealthRoutes(database).register(http.javalin());
             new MetricsRoutes(metrics, config.metricsRemote()).register(http.javalin());
             if (outbox == null) {
@@ -197,7 +199,7 @@ public final class Gatehouse implements AutoCloseable {
             }
             AdminAccounts admins = new AdminAccounts(database, hasher, ids, clock);
             UserAdmin userAdmin = new UserAdmin(database, users, sessionStore, userTokens, hasher, ids, clock);
-            new AdminAuthRoutes(admins, GROUP_ID).register(http.javalin());
+            new AdminAuthRoutes(admins, GROUP_ID, limiter).register(http.javalin());
             new AdminUserRoutes(apps, userAdmin, confirmation, sessions, GROUP_ID).register(http.javalin());
             new AdminAppRoutes(apps, providerSettings, database, outbox == null ? mailbox : null, clock, GROUP_ID)
                     .register(http.javalin());

@@ -11,6 +11,7 @@ import dev.gatehouse.mail.MailSettings;
 import dev.gatehouse.mail.Outbox;
 import dev.gatehouse.mail.SmtpSettings;
 import dev.gatehouse.password.HashParameters;
+import dev.gatehouse.ratelimit.RateLimitSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -229,6 +230,16 @@ public final class Main implements Runnable {
                 description = "Serve /metrics to non-loopback clients (env GATEHOUSE_METRICS_REMOTE, default ${DEFAULT-VALUE}).")
         boolean metricsRemote;
 
+        @Option(names = "--rate-limits", defaultValue = "${env:GATEHOUSE_RATE_LIMITS:-on}",
+                description = "Progressive delays per client IP and account: on, off, or a rate_limits.json file "
+                        + "changing the defaults (env GATEHOUSE_RATE_LIMITS, default ${DEFAULT-VALUE}).")
+        String rateLimits;
+
+        @Option(names = "--trusted-proxies", split = ",", defaultValue = "${env:GATEHOUSE_TRUSTED_PROXIES}",
+                description = "Reverse proxies whose X-Forwarded-For gives the client IP: IPs or CIDRs, comma-separated; "
+                        + "none by default (env GATEHOUSE_TRUSTED_PROXIES).")
+        List<String> trustedProxies = new ArrayList<>();
+
         @Option(names = "--function-timeout", defaultValue = "${env:GATEHOUSE_FUNCTION_TIMEOUT:-10s}",
                 description = "Wall-clock limit of one confirmation/reset function call, of any kind "
                         + "(env GATEHOUSE_FUNCTION_TIMEOUT, default ${DEFAULT-VALUE}).")
@@ -260,6 +271,7 @@ public final class Main implements Runnable {
             MailSettings mail = mailSettings(problems);
             Duration timeout = Durations.parse("function timeout", functionTimeout, problems);
             Duration keyRefresh = Durations.parse("signing key refresh", signingKeyRefresh, problems);
+            RateLimitSettings limits = RateLimitSettings.fromFlags(rateLimits, trustedProxies, problems);
             if (!problems.isEmpty()) {
                 return refuse(problems);
             }
@@ -272,7 +284,7 @@ public final class Main implements Runnable {
             ServerConfig config = new ServerConfig(host, port, blankToNull(publicUrl), database.dataDir,
                     apps == null ? List.of() : apps, access, refresh, userToken,
                     new HashParameters(argonMemory, argonIterations, argonParallelism), maxRequestBytes, devMailboxRemote, metricsRemote,
-                    mail, functions, database.settings(), keyRefresh);
+                    mail, functions, database.settings(), keyRefresh, limits);
             Gatehouse server;
             try {
                 server = Gatehouse.start(config);

@@ -6,6 +6,8 @@ import dev.gatehouse.mail.FixedIdMessage;
 import dev.gatehouse.mail.MailSettings;
 import dev.gatehouse.mail.SmtpSettings;
 import dev.gatehouse.password.HashParameters;
+import dev.gatehouse.ratelimit.RateLimitPolicy;
+import dev.gatehouse.ratelimit.RateLimitSettings;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Multipart;
@@ -272,7 +274,9 @@ public final class OutboxThroughput {
 
     /** The server as the brief of this benchmark gives it; {@code hashing} null keeps the OWASP default. */
     private static ServerConfig config(Path data, int smtpPort, HashParameters hashing) {
-        ServerConfig c = ServerConfig.defaults(data).withPort(0).withMail(MailSettings.devMailbox()
+        ServerConfig c = ServerConfig.defaults(data).withPort(0)
+                .withRateLimits(RateLimitSettings.defaults().withPolicy(RateLimitPolicy.OFF))  // one client IP, by design
+                .withMail(MailSettings.devMailbox()
                 .withSmtp(new SmtpSettings("127.0.0.1", smtpPort, SmtpSettings.Security.NONE, null, null, FROM, null,
                         Duration.ofSeconds(5), Duration.ofSeconds(30), null))
                 .withRetries(10, Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMillis(100))

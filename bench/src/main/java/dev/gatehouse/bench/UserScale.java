@@ -8,6 +8,8 @@ import dev.gatehouse.db.DatabaseSettings;
 import dev.gatehouse.password.HashParameters;
 import dev.gatehouse.password.PasswordHasher;
 import dev.gatehouse.testing.EmbeddedPostgres;
+import dev.gatehouse.ratelimit.RateLimitPolicy;
+import dev.gatehouse.ratelimit.RateLimitSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -312,7 +314,8 @@ public final class UserScale {
     }
 
     private Gatehouse start(Target t, Hashing hashing) {
-        ServerConfig config = ServerConfig.defaults(t.dataDir).withPort(0).withHashing(hashing.parameters());
+        ServerConfig config = ServerConfig.defaults(t.dataDir).withPort(0).withHashing(hashing.parameters())
+                .withRateLimits(RateLimitSettings.defaults().withPolicy(RateLimitPolicy.OFF));  // one client IP, by design
         if (t.settings != null) {
             config = config.withDatabase(t.settings);
         }

@@ -127,7 +127,9 @@ final class Cluster implements AutoCloseable {
                         "--smtp-security", "none", "--smtp-from", FROM,
                         "--mail-poll-interval", "200ms", "--signing-key-refresh", "1s",
                         // The lowest cost the server accepts: hashing is not under test, and CPUs are few.
-                        "--argon2-memory-kib", "1024", "--argon2-iterations", "1"));
+                        "--argon2-memory-kib", "1024", "--argon2-iterations", "1",
+                        // Every test's client is 127.0.0.1; the limits are tested in the server module.
+                        "--rate-limits", "off"));
                 arguments.addAll(extraArguments);
                 nodes.add(NodeProcess.launch(node, freePort(), arguments, dir.resolve(node + ".log")));
                 urls.add(nodes.get(i).url());

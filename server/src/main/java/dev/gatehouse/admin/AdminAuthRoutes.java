@@ -6,6 +6,8 @@ import dev.gatehouse.http.ErrorResponses;
 import dev.gatehouse.http.JsonBody;
 import dev.gatehouse.http.Requests;
 import dev.gatehouse.http.Responses;
+import dev.gatehouse.ratelimit.RateLimiter;
+import dev.gatehouse.ratelimit.RateLimiter.Group;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -25,8 +27,10 @@ public final class AdminAuthRoutes {
 
     private final AdminAccounts accounts;
     private final String groupId;
+    private final RateLimiter limiter;
 
-    public AdminAuthRoutes(AdminAccounts accounts, String groupId) {
+    public AdminAuthRoutes(AdminAccounts accounts, String groupId, RateLimiter limiter) {
+        this.limiter = limiter;
         this.accounts = accounts;
         this.groupId = groupId;
     }
@@ -67,8 +71,9 @@ public final class AdminAuthRoutes {
     }
 
     private void login(Context ctx, AdminAccounts.Kind kind, String name, String secret) {
-        AdminAccounts.Login login = accounts.login(kind, name, secret)
-                .orElseThrow(() -> new ApiException(ErrorCode.InvalidPassword, WRONG_CREDENTIALS));
+        // Admin sign-in is server-wide, so it has the server's limits (no app's file changes them).
+        AdminAccounts.Login login = limiter.guardFailures(ctx, null, Group.ADMIN_LOGIN, name, () -> accounts.login(kind, name, secret)
+                .orElseThrow(() -> new ApiException(ErrorCode.InvalidPassword, WRONG_CREDENTIALS)));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("access_token", login.accessToken());
         body.put("refresh_token", login.refreshToken());

@@ -1,5 +1,6 @@
 package dev.gatehouse.config;
 
+import dev.gatehouse.ratelimit.RateLimitOverrides;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import java.util.Map;
  * @param functions the export's functions by name
  * @param values what functions read through {@code context.values} and {@code context.environment}
  * @param directory the export directory, or null for the default app
+ * @param rateLimits changes to the server's rate limits, from the export's {@code gatehouse/rate_limits.json}
  */
 public record AppConfig(
         String clientAppId,
@@ -28,9 +30,11 @@ public record AppConfig(
         ProviderConfig userpass,
         Map<String, FunctionSource> functions,
         AppValues values,
-        Path directory) {
+        Path directory,
+        RateLimitOverrides rateLimits) {
 
     public AppConfig {
+        rateLimits = rateLimits == null ? RateLimitOverrides.NONE : rateLimits;
         allowedRequestOrigins = List.copyOf(allowedRequestOrigins);
         functions = Map.copyOf(functions);
     }
@@ -38,7 +42,7 @@ public record AppConfig(
     /** This app with another local-userpass provider (one changed through the admin API). */
     public AppConfig withUserpass(ProviderConfig provider) {
         return new AppConfig(clientAppId, appObjectId, name, deploymentModel, location, allowedRequestOrigins,
-                provider, functions, values, directory);
+                provider, functions, values, directory, rateLimits);
     }
 
     /** The id of the app's local-userpass provider, stable for the app (profile {@code provider_id}). */

@@ -1,5 +1,6 @@
 package dev.gatehouse.config;
 
+import dev.gatehouse.ratelimit.RateLimitOverrides;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -86,6 +87,7 @@ public final class AppExportLoader {
             }
         }
         AppValues values = loadValues(dir, text(root, "environment"), found);
+        RateLimitOverrides rateLimits = loadRateLimits(dir, found);
         JsonNode origins = root.has("allowed_request_origins") ? root.get("allowed_request_origins") : root.path("security").get("allowed_request_origins");
         List<String> allowedOrigins = new ArrayList<>();
         if (origins != null && origins.isArray()) {
@@ -100,7 +102,7 @@ public final class AppExportLoader {
         String location = text(root, "location") != null ? text(root, "location") : text(root, "provider_region");
         return new AppConfig(clientAppId, appObjectId, name == null ? clientAppId : name,
                 deployment == null ? "GLOBAL" : deployment, location == null ? "US-VA" : location,
-                allowedOrigins, userpass, functions, values, dir);
+                allowedOrigins, userpass, functions, values, dir, rateLimits);
     }
 
     private ProviderConfig loadProvider(Path dir, List<String> problems) {
@@ -258,6 +260,20 @@ public final class AppExportLoader {
         }
     }
 
+    /** Gatehouse's own optional file: App Services had no such settings, so its exports never hold one. */
+    private RateLimitOverrides loadRateLimits(Path dir, List<String> problems) {
+        Path file = dir.resolve("gatehouse/rate_limits.json");
+        if (!Files.exists(file)) {
+            return RateLimitOverrides.NONE;
+        }
+        int before = problems.size();
+        JsonNode json = readJson(file, problems);
+        if (problems.size() > before) {
+            return RateLimitOverrides.NONE;
+        }
+        return RateLimitOverrides.parse(json, "gatehouse/rate_limits.json: ", problems);
+    }
+
     private JsonNode firstJson(Path dir, List<String> problems, String... names) {
         for (String name : names) {
             JsonNode node = readJson(dir.resolve(name), problems);
@@ -302,6 +318,7 @@ public final class AppExportLoader {
     public static AppConfig defaultApp() {
         String id = "gatehouse-local";
         return new AppConfig(id, derivedObjectId(id), "Gatehouse local app", "GLOBAL", "US-VA", List.of(),
-                ProviderConfig.emailDefaults(), Map.of(), AppValues.none(), null);
+                ProviderConfig.emailDefaults(), Map.of(), AppValues.none(), null,
+                RateLimitOverrides.NONE);
     }
 }

@@ -3,6 +3,7 @@ package dev.gatehouse.config;
 import dev.gatehouse.db.DatabaseSettings;
 import dev.gatehouse.mail.MailSettings;
 import dev.gatehouse.password.HashParameters;
+import dev.gatehouse.ratelimit.RateLimitSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ import java.util.Objects;
  * @param database the embedded SQLite file, or a PostgreSQL shared by several nodes
  * @param signingKeyRefresh how often a node reloads the signing keys, so that a rotation made
  *     anywhere is used everywhere within this time
+ * @param rateLimits progressive delays per client IP and account, and the trusted proxies (docs/rate-limits.md)
  */
 public record ServerConfig(
         String host,
@@ -47,7 +49,8 @@ public record ServerConfig(
         MailSettings mail,
         FunctionSettings functions,
         DatabaseSettings database,
-        Duration signingKeyRefresh) {
+        Duration signingKeyRefresh,
+        RateLimitSettings rateLimits) {
 
     public ServerConfig {
         Objects.requireNonNull(host);
@@ -61,6 +64,7 @@ public record ServerConfig(
         Objects.requireNonNull(functions);
         Objects.requireNonNull(database);
         Objects.requireNonNull(signingKeyRefresh);
+        Objects.requireNonNull(rateLimits);
     }
 
     /** The defaults, with the data directory given. */
@@ -68,53 +72,60 @@ public record ServerConfig(
         return new ServerConfig("127.0.0.1", 8080, null, dataDir, List.of(),
                 Duration.ofMinutes(30), Duration.ofDays(60), Duration.ofMinutes(30),
                 HashParameters.OWASP, 64 * 1024, false, false, MailSettings.devMailbox(),
-                FunctionSettings.defaults(), DatabaseSettings.embedded(), Duration.ofSeconds(30));
+                FunctionSettings.defaults(), DatabaseSettings.embedded(), Duration.ofSeconds(30),
+                RateLimitSettings.defaults());
     }
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database, signingKeyRefresh);
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database, signingKeyRefresh, rateLimits);
     }
 
     public ServerConfig withAppDirs(List<Path> dirs) {
         return new ServerConfig(host, port, publicUrl, dataDir, dirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database, signingKeyRefresh);
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database, signingKeyRefresh, rateLimits);
     }
 
     public ServerConfig withHashing(HashParameters newHashing) {
         return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, newHashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database, signingKeyRefresh);
+                userTokenTtl, newHashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database, signingKeyRefresh, rateLimits);
     }
 
     public ServerConfig withMail(MailSettings newMail) {
         return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, newMail, functions, database, signingKeyRefresh);
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, newMail, functions, database, signingKeyRefresh, rateLimits);
     }
 
     public ServerConfig withFunctions(FunctionSettings newFunctions) {
         return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, newFunctions, database, signingKeyRefresh);
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, newFunctions, database, signingKeyRefresh, rateLimits);
     }
 
     public ServerConfig withDatabase(DatabaseSettings newDatabase) {
         return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, newDatabase, signingKeyRefresh);
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, newDatabase, signingKeyRefresh, rateLimits);
     }
 
     public ServerConfig withPublicUrl(String newPublicUrl) {
         return new ServerConfig(host, port, newPublicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database, signingKeyRefresh);
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database, signingKeyRefresh, rateLimits);
     }
 
     public ServerConfig withMetricsRemote(boolean newMetricsRemote) {
         return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
                 userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, newMetricsRemote, mail, functions, database,
-                signingKeyRefresh);
+                signingKeyRefresh, rateLimits);
     }
 
     public ServerConfig withSigningKeyRefresh(Duration newRefresh) {
         return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database, newRefresh);
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database, newRefresh, rateLimits);
+    }
+
+    public ServerConfig withRateLimits(RateLimitSettings newRateLimits) {
+        return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database,
+                signingKeyRefresh, newRateLimits);
     }
 
     /** Every problem with these settings, so that start-up can report them together. */
@@ -123,6 +134,7 @@ public record ServerConfig(
         problems.addAll(mail.problems());
         problems.addAll(functions.problems());
         problems.addAll(database.problems());
+        problems.addAll(rateLimits.problems());
         if (signingKeyRefresh.compareTo(Duration.ofSeconds(1)) < 0 || signingKeyRefresh.compareTo(Duration.ofHours(1)) > 0) {
             problems.add("signing key refresh must be between 1 second and 1 hour, got " + signingKeyRefresh);
         }

@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Deletes rows that can no longer serve anyone, so that tables grow with users, not with time:
  * expired confirmation/reset tokens, expired sessions, and sent outbox and dev mailbox messages
- * older than the retention (kept that long for operators and for the per-address mail quota).
+ * older than the retention (kept that long for operators and for the per-address mail quota), and
+ * stale rate-limit rows.
  * Every node runs one; the deletes are idempotent, so nodes need not agree on who does it. Each
  * delete takes at most {@value #BATCH} rows, so no transaction holds locks for long.
  * Thread-safe.
@@ -38,7 +39,9 @@ public final class Janitor implements AutoCloseable {
             new Rule("sessions", "id", "expires_at", "", false),
             new Rule("admin_sessions", "id", "expires_at", "", false),
             new Rule("outbox", "seq", "sent_at", " AND status = 'sent'", true),
-            new Rule("dev_mail", "seq", "created_at", "", true));
+            new Rule("dev_mail", "seq", "created_at", "", true),
+            // Quiet for a whole window and no longer waiting: the next event would start over anyway.
+            new Rule("rate_limits", "key_hash", "expires_at", "", false));
 
     /**
      * @param retention how long sent mail is kept; at least the mail quota's window, which counts it

@@ -9,6 +9,7 @@ import dev.gatehouse.db.Database;
 import dev.gatehouse.http.ApiException;
 import dev.gatehouse.http.ErrorCode;
 import dev.gatehouse.password.PasswordPolicy;
+import dev.gatehouse.ratelimit.RateLimiter;
 import dev.gatehouse.reset.ResetService;
 import dev.gatehouse.token.Purpose;
 import dev.gatehouse.token.TokenStatus;
@@ -37,10 +38,12 @@ public final class HostedPageRoutes {
     private final ConfirmationService confirmation;
     private final ResetService reset;
     private final LinkCheck links;
+    private final RateLimiter limiter;
     private final PageRenderer renderer = new PageRenderer();
 
     public HostedPageRoutes(Apps apps, ConfirmationService confirmation, ResetService reset, Database database,
-                            UserStore users, UserTokens tokens) {
+                            UserStore users, UserTokens tokens, RateLimiter limiter) {
+        this.limiter = limiter;
         this.apps = apps;
         this.confirmation = confirmation;
         this.reset = reset;
@@ -89,6 +92,9 @@ public final class HostedPageRoutes {
     }
 
     private void confirm(Context ctx, AppConfig app) {
+        if (waiting(ctx, app)) {
+            return;
+        }
         FormFields form = form(ctx);
         String token = form.get("token");
         String tokenId = form.get("tokenId");
@@ -114,6 +120,9 @@ public final class HostedPageRoutes {
     }
 
     private void resetPassword(Context ctx, AppConfig app) {
+        if (waiting(ctx, app)) {
+            return;
+        }
         FormFields form = form(ctx);
         String token = form.get("token");
         String tokenId = form.get("tokenId");
@@ -121,6 +130,7 @@ public final class HostedPageRoutes {
         // A used or expired link is reported before any mistake in the form: fixing the form would not help.
         LinkCheck.Link link = links.check(app, token, tokenId, Purpose.RESET);
         if (link.state() != TokenStatus.State.VALID) {
+            limiter.failed(ctx, app, RateLimiter.Group.TOKEN, null);
             problem(ctx, app, "reset", link.state());
             return;
         }
@@ -142,6 +152,26 @@ public final class HostedPageRoutes {
         renderer.send(ctx, 200, "reset", app.name(), "Password changed", Map.of("done", true));
     }
 
+    /**
+     * True, with a page sent, while this client must wait after too many bad links (token guessing,
+     * with the same per-IP rule as the JSON API's confirm and reset).
+     */
+    private boolean waiting(Context ctx, AppConfig app) {
+        try {
+            limiter.check(ctx, app, RateLimiter.Group.TOKEN, null);
+            return false;
+        } catch (ApiException e) {
+            if (e.code() != ErrorCode.TooManyRequests) {
+                throw e;
+            }
+            e.retryAfter().ifPresent(d -> ctx.header("Retry-After", Long.toString(Math.max(1, (d.toMillis() + 999) / 1000))));
+            renderer.send(ctx, 429, "message", app.name(), "Too many attempts",
+                    Map.of("message", "There were too many attempts with invalid links from your network. "
+                            + "Please wait a few minutes, then open the link from the email again."));
+            return true;
+        }
+    }
+
     private void resetForm(Context ctx, AppConfig app, int status, String email, String token, String tokenId,
                            String error) {
         Map<String, Object> values = new HashMap<>(Map.of("form", true, "email", email, "token", token,
@@ -157,6 +187,7 @@ public final class HostedPageRoutes {
         if (e.code() == ErrorCode.AuthProviderNotFound) {
             disabled(ctx, app);
         } else if (e.code() == ErrorCode.UserpassTokenInvalid || e.code() == ErrorCode.BadRequest) {
+            limiter.failed(ctx, app, RateLimiter.Group.TOKEN, null);  // a bad link: maybe a guess
             // VALID here would mean it was refused for another reason (another app's user): not valid here.
             problem(ctx, app, page, link.state() == TokenStatus.State.VALID ? TokenStatus.State.INVALID : link.state());
         } else {

@@ -8,6 +8,8 @@ import dev.gatehouse.http.ApiException;
 import dev.gatehouse.http.JsonBody;
 import dev.gatehouse.http.Requests;
 import dev.gatehouse.http.Responses;
+import dev.gatehouse.ratelimit.RateLimiter;
+import dev.gatehouse.ratelimit.RateLimiter.Group;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
@@ -23,8 +25,10 @@ public final class SessionRoutes {
     private final Apps apps;
     private final SessionService sessions;
     private final SigningKeys keys;
+    private final RateLimiter limiter;
 
-    public SessionRoutes(Apps apps, SessionService sessions, SigningKeys keys) {
+    public SessionRoutes(Apps apps, SessionService sessions, SigningKeys keys, RateLimiter limiter) {
+        this.limiter = limiter;
         this.apps = apps;
         this.sessions = sessions;
         this.keys = keys;
@@ -36,8 +40,9 @@ public final class SessionRoutes {
         javalin.post(Requests.USERPASS + "/login", ctx -> {
             var app = ProviderPath.app(apps, ctx);
             JsonBody body = Requests.json(ctx);
-            LoginResult result = sessions.login(app, body.string("username").orElse(null),
-                    body.string("password").orElse(null), deviceId(body));
+            String username = body.string("username").orElse(null);
+            LoginResult result = limiter.guardFailures(ctx, app, Group.LOGIN, username,
+                    () -> sessions.login(app, username, body.string("password").orElse(null), deviceId(body)));
             Responses.json(ctx, 200, result);
         });
         for (String prefix : List.of(Requests.CLIENT, Requests.APP)) {

@@ -6,6 +6,8 @@ import dev.gatehouse.Gatehouse;
 import dev.gatehouse.function.JavaFunctions;
 import dev.gatehouse.config.ServerConfig;
 import dev.gatehouse.db.DatabaseSettings;
+import dev.gatehouse.ratelimit.RateLimitPolicy;
+import dev.gatehouse.ratelimit.RateLimitSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -67,7 +69,10 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
         TestServer test = new TestServer();
         test.clock = MutableClock.startingNow();
         test.dataDir = dataDir;
-        ServerConfig defaults = ServerConfig.defaults(dataDir).withPort(0);
+        // Rate limits off: every test speaks from 127.0.0.1, and many register or fail logins by the
+        // dozen; the tests of dev.gatehouse.ratelimit turn them on with the limits they check.
+        ServerConfig defaults = ServerConfig.defaults(dataDir).withPort(0).withRateLimits(
+                RateLimitSettings.defaults().withPolicy(RateLimitPolicy.OFF));
         if (onPostgres()) {
             // One database per data directory, so that a test restarting a server on its directory finds its data.
             defaults = defaults.withDatabase(POSTGRES_BY_DIR.computeIfAbsent(dataDir.toAbsolutePath(),
