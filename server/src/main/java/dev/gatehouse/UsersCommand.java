@@ -25,13 +25,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code gatehouse users}: list, create, confirm, delete, disable and enable the users of one app.
+ * {@code gatehouse users}: list, create, import, confirm, delete, disable and enable the users of one app.
  * Exit codes: 0 done, 1 no such user or refused (a duplicate email), 2 bad usage or input.
  */
 @Command(name = "users", mixinStandardHelpOptions = true,
         description = "List and manage the Email/Password users of an app.",
         subcommands = {UsersCommand.ListUsers.class, UsersCommand.Create.class, UsersCommand.Confirm.class,
-                UsersCommand.Delete.class, UsersCommand.Disable.class, UsersCommand.Enable.class})
+                UsersCommand.Delete.class, UsersCommand.Disable.class, UsersCommand.Enable.class,
+                UsersCommand.Import.class})
 final class UsersCommand implements Runnable {
     static final String PASSWORD_VARIABLE = "GATEHOUSE_NEW_PASSWORD";
 
@@ -151,6 +152,43 @@ final class UsersCommand implements Runnable {
             return target.run(hashing, admin -> {
                 User user = admin.create(target.appId, email, password);
                 System.out.println(json(user));
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = "Create users with password hashes from another system (bcrypt, scrypt, PBKDF2, Argon2; "
+                    + "see docs/passwords.md), one JSON object per line: {\"email\": ..., \"password_hash\": ..., "
+                    + "\"confirmed\": true|false}. Every line is checked first; any problem imports nothing. "
+                    + "Each hash becomes Argon2id at the user's first login.")
+    static final class Import implements Callable<Integer> {
+        @Mixin
+        Target target;
+
+        @Parameters(index = "0", paramLabel = "<file.jsonl>", description = "The users, one JSON object per line (UTF-8).")
+        java.nio.file.Path file;
+
+        @Override
+        public Integer call() {
+            dev.gatehouse.admin.UserImport.Parsed parsed;
+            try (java.io.BufferedReader reader = java.nio.file.Files.newBufferedReader(file)) {
+                parsed = dev.gatehouse.admin.UserImport.read(reader);
+            } catch (IOException e) {
+                System.err.println("cannot read " + file + ": " + e.getMessage());
+                return 2;
+            }
+            if (!parsed.problems().isEmpty()) {
+                parsed.problems().forEach(System.err::println);
+                System.err.println("nothing imported");
+                return 2;
+            }
+            int total = parsed.entries().size();
+            System.err.println("checked " + total + " user(s); importing into app " + target.appId);
+            return target.run(admin -> {
+                int written = admin.importUsers(target.appId, parsed.entries(),
+                        n -> System.err.println("imported " + n + " of " + total));
+                System.out.println("imported " + written + " user(s) into app " + target.appId);
                 return 0;
             });
         }

@@ -91,6 +91,39 @@ public final class UserAdmin {
         return user;
     }
 
+    /**
+     * Creates the users of an import file in one transaction: all of them, or none when any email is
+     * taken already. Hashes are stored as given, and replaced by Argon2id at each user's first login.
+     *
+     * @param progress told how many users have been written, now and then, for large files
+     */
+    public int importUsers(String appId, List<UserImport.Entry> entries, java.util.function.IntConsumer progress) {
+        java.time.Instant now = clock.instant();
+        return database.inTransaction(h -> {
+            List<String> taken = new java.util.ArrayList<>();
+            int written = 0;
+            for (UserImport.Entry entry : entries) {
+                if (users.findByEmail(h, appId, entry.email()).isPresent()) {
+                    taken.add("line " + entry.line() + ": app " + appId + " already has a user " + entry.email());
+                    continue;
+                }
+                if (taken.isEmpty()) {
+                    users.insert(h, new User(ids.objectId(), appId, entry.email(), entry.passwordHash(), ids.objectId(),
+                            entry.confirmed(), false, now));
+                    if (++written % 1000 == 0) {
+                        progress.accept(written);
+                    }
+                }
+            }
+            if (!taken.isEmpty()) {
+                // Rolls the transaction back: nothing of the file is imported.
+                throw new AdminException(AdminException.Reason.CONFLICT, String.join("\n", taken.subList(0,
+                        Math.min(taken.size(), UserImport.MAX_PROBLEMS))) + "\nnothing imported");
+            }
+            return written;
+        });
+    }
+
     /** Confirms a pending user, as its confirmation link would; false when it was confirmed already. */
     public boolean confirm(String appId, String emailOrId) {
         return database.inTransaction(h -> {
