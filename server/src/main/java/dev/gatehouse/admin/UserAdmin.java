@@ -5,6 +5,8 @@ import dev.gatehouse.account.User;
 import dev.gatehouse.account.UserStore;
 import dev.gatehouse.db.Database;
 import dev.gatehouse.http.ApiException;
+import dev.gatehouse.http.ErrorCode;
+import dev.gatehouse.password.BreachedPasswords;
 import dev.gatehouse.password.PasswordHasher;
 import dev.gatehouse.password.PasswordPolicy;
 import dev.gatehouse.session.SessionStore;
@@ -28,9 +30,10 @@ public final class UserAdmin {
     private final PasswordHasher hasher;
     private final Ids ids;
     private final Clock clock;
+    private final BreachedPasswords breached;
 
     public UserAdmin(Database database, UserStore users, SessionStore sessions, UserTokens tokens,
-                     PasswordHasher hasher, Ids ids, Clock clock) {
+                     PasswordHasher hasher, Ids ids, Clock clock, BreachedPasswords breached) {
         this.database = database;
         this.users = users;
         this.sessions = sessions;
@@ -38,6 +41,7 @@ public final class UserAdmin {
         this.hasher = hasher;
         this.ids = ids;
         this.clock = clock;
+        this.breached = breached;
     }
 
     /** One page of users and how many match in all. */
@@ -75,7 +79,11 @@ public final class UserAdmin {
         try {
             Emails.require(email, true);
             PasswordPolicy.require(password);
+            breached.require(password);
         } catch (ApiException e) {
+            if (e.code() != ErrorCode.BadRequest) {
+                throw e; // the breach check could not be made: not the operator's input at fault
+            }
             throw new AdminException(AdminException.Reason.INVALID, e.getMessage());
         }
         User user = new User(ids.objectId(), appId, email, hasher.hash(password), ids.objectId(), true, false,

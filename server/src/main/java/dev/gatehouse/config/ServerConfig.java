@@ -2,6 +2,7 @@ package dev.gatehouse.config;
 
 import dev.gatehouse.db.DatabaseSettings;
 import dev.gatehouse.mail.MailSettings;
+import dev.gatehouse.password.BreachedPasswordSettings;
 import dev.gatehouse.password.HashParameters;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +31,7 @@ import java.util.Objects;
  * @param database the embedded SQLite file, or a PostgreSQL shared by several nodes
  * @param signingKeyRefresh how often a node reloads the signing keys, so that a rotation made
  *     anywhere is used everywhere within this time
+ * @param breachedPasswords the optional check of new passwords against known breaches
  */
 public record ServerConfig(
         String host,
@@ -47,7 +49,8 @@ public record ServerConfig(
         MailSettings mail,
         FunctionSettings functions,
         DatabaseSettings database,
-        Duration signingKeyRefresh) {
+        Duration signingKeyRefresh,
+        BreachedPasswordSettings breachedPasswords) {
 
     public ServerConfig {
         Objects.requireNonNull(host);
@@ -61,6 +64,16 @@ public record ServerConfig(
         Objects.requireNonNull(functions);
         Objects.requireNonNull(database);
         Objects.requireNonNull(signingKeyRefresh);
+        Objects.requireNonNull(breachedPasswords);
+    }
+
+    /** The settings without a breached-password check (which {@link #withBreachedPasswords} adds). */
+    public ServerConfig(String host, int port, String publicUrl, Path dataDir, List<Path> appDirs, Duration accessTokenTtl,
+                        Duration refreshTokenTtl, Duration userTokenTtl, HashParameters hashing, long maxRequestBytes,
+                        boolean devMailboxRemote, boolean metricsRemote, MailSettings mail, FunctionSettings functions,
+                        DatabaseSettings database, Duration signingKeyRefresh) {
+        this(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl, userTokenTtl, hashing, maxRequestBytes,
+                devMailboxRemote, metricsRemote, mail, functions, database, signingKeyRefresh, BreachedPasswordSettings.off());
     }
 
     /** The defaults, with the data directory given. */
@@ -73,48 +86,54 @@ public record ServerConfig(
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database, signingKeyRefresh);
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database, signingKeyRefresh, breachedPasswords);
     }
 
     public ServerConfig withAppDirs(List<Path> dirs) {
         return new ServerConfig(host, port, publicUrl, dataDir, dirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database, signingKeyRefresh);
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database, signingKeyRefresh, breachedPasswords);
     }
 
     public ServerConfig withHashing(HashParameters newHashing) {
         return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, newHashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database, signingKeyRefresh);
+                userTokenTtl, newHashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database, signingKeyRefresh, breachedPasswords);
     }
 
     public ServerConfig withMail(MailSettings newMail) {
         return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, newMail, functions, database, signingKeyRefresh);
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, newMail, functions, database, signingKeyRefresh, breachedPasswords);
     }
 
     public ServerConfig withFunctions(FunctionSettings newFunctions) {
         return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, newFunctions, database, signingKeyRefresh);
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, newFunctions, database, signingKeyRefresh, breachedPasswords);
     }
 
     public ServerConfig withDatabase(DatabaseSettings newDatabase) {
         return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, newDatabase, signingKeyRefresh);
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, newDatabase, signingKeyRefresh, breachedPasswords);
     }
 
     public ServerConfig withPublicUrl(String newPublicUrl) {
         return new ServerConfig(host, port, newPublicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database, signingKeyRefresh);
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database, signingKeyRefresh, breachedPasswords);
     }
 
     public ServerConfig withMetricsRemote(boolean newMetricsRemote) {
         return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
                 userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, newMetricsRemote, mail, functions, database,
-                signingKeyRefresh);
+                signingKeyRefresh, breachedPasswords);
     }
 
     public ServerConfig withSigningKeyRefresh(Duration newRefresh) {
         return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database, newRefresh);
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database, newRefresh, breachedPasswords);
+    }
+
+    public ServerConfig withBreachedPasswords(BreachedPasswordSettings newBreachedPasswords) {
+        return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database,
+                signingKeyRefresh, newBreachedPasswords);
     }
 
     /** Every problem with these settings, so that start-up can report them together. */
@@ -123,6 +142,7 @@ public record ServerConfig(
         problems.addAll(mail.problems());
         problems.addAll(functions.problems());
         problems.addAll(database.problems());
+        problems.addAll(breachedPasswords.problems());
         if (signingKeyRefresh.compareTo(Duration.ofSeconds(1)) < 0 || signingKeyRefresh.compareTo(Duration.ofHours(1)) > 0) {
             problems.add("signing key refresh must be between 1 second and 1 hour, got " + signingKeyRefresh);
         }
