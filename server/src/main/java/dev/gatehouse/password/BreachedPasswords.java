@@ -167,6 +167,11 @@ public final class BreachedPasswords {
         }
     }
 
+    /** Whether a service refused a new password because this check listed it (pages word it their own way). */
+    public static boolean isBreachRefusal(ApiException e) {
+        return e.code() == ErrorCode.BadRequest && BREACHED.equals(e.getMessage());
+    }
+
     /** How many hashes the offline list holds, for the start-up log. */
     public int offlineSize() {
         return offline.length;

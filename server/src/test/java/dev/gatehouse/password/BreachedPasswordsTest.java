@@ -122,6 +122,16 @@ class BreachedPasswordsTest {
             String reset = server.userpass(TestServer.APP) + "/reset";
             assertRefused(server.post(reset, body("token", mail.path("token").asText(), "tokenId",
                     mail.path("tokenId").asText(), "password", BREACHED)), 400, "BadRequest", BreachedPasswords.BREACHED);
+            // The hosted reset page keeps its form and says why.
+            String page = server.url() + "/app/" + TestServer.APP + "/reset";
+            String form = "token=" + mail.path("token").asText() + "&tokenId=" + mail.path("tokenId").asText()
+                    + "&password=" + BREACHED + "&passwordAgain=" + BREACHED;
+            HttpResponse<String> hosted = server.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(page))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(form)));
+            assertThat(hosted.statusCode()).isEqualTo(400);
+            assertThat(hosted.body()).contains("This password has appeared in a data breach. Please choose another.")
+                    .contains("name=\"password\"");
             // The token is still good for an acceptable password.
             TestServer.expectStatus(server.post(reset, body("token", mail.path("token").asText(), "tokenId",
                     mail.path("tokenId").asText(), "password", CLEAN + "2")), 204);
