@@ -36,6 +36,7 @@ import dev.gatehouse.maintenance.Janitor;
 import dev.gatehouse.metrics.Metrics;
 import dev.gatehouse.metrics.MetricsRoutes;
 import dev.gatehouse.pages.HostedPageRoutes;
+import dev.gatehouse.password.BreachedPasswords;
 import dev.gatehouse.password.PasswordHasher;
 import dev.gatehouse.ratelimit.RateLimiter;
 import dev.gatehouse.registration.RegistrationRoutes;
@@ -164,6 +165,7 @@ public final class Gatehouse implements AutoCloseable {
             SessionStore sessionStore = new SessionStore();
             UserTokens userTokens = new UserTokens(clock, ids, config.userTokenTtl(), config.mail().resendKeepsEarlierLinks());
             PasswordHasher hasher = new PasswordHasher(config.hashing(), random, metrics.registry());
+            BreachedPasswords breached = breachedPasswords(config);
             DevMailbox mailbox = new DevMailbox(database, clock, ids);
             MailSettings mail = config.mail();
             if (mail.smtp() != null) {
@@ -183,12 +185,12 @@ public final class Gatehouse implements AutoCloseable {
             new LocationRoutes(apps, publicUrl).register(http.javalin());
             ConfirmationFunction confirmationFunction = new ConfirmationFunction(database, users, userTokens, functions, clock);
             new RegistrationRoutes(apps, new RegistrationService(database, users, userTokens, hasher, mailer, composer,
-                    confirmationFunction, ids, clock), limiter).register(http.javalin());
+                    confirmationFunction, ids, clock, breached), limiter).register(http.javalin());
             ConfirmationService confirmation = new ConfirmationService(database, users, userTokens, mailer, composer, quota,
                     confirmationFunction, clock);
             new ConfirmationRoutes(apps, confirmation, limiter).register(http.javalin());
             ResetService reset = new ResetService(database, users, userTokens, sessionStore, hasher, mailer, composer,
-                    quota, functions, clock);
+                    quota, functions, clock, breached);
             new ResetRoutes(apps, reset, limiter).register(http.javalin());
             new HostedPageRoutes(apps, confirmation, reset, database, users, userTokens, limiter).register(http.javalin());
             new SessionRoutes(apps, sessions, keys, limiter).register(http.javalin());
@@ -198,7 +200,7 @@ public final class Gatehouse implements AutoCloseable {
                 new DevMailboxRoutes(apps, mailbox, config.devMailboxRemote()).register(http.javalin());
             }
             AdminAccounts admins = new AdminAccounts(database, hasher, ids, clock);
-            UserAdmin userAdmin = new UserAdmin(database, users, sessionStore, userTokens, hasher, ids, clock);
+            UserAdmin userAdmin = new UserAdmin(database, users, sessionStore, userTokens, hasher, ids, clock, breached);
             new AdminAuthRoutes(admins, GROUP_ID, limiter).register(http.javalin());
             new AdminUserRoutes(apps, userAdmin, confirmation, sessions, GROUP_ID).register(http.javalin());
             new AdminAppRoutes(apps, providerSettings, database, outbox == null ? mailbox : null, clock, GROUP_ID)
@@ -226,6 +228,15 @@ public final class Gatehouse implements AutoCloseable {
             functions.close();
             metrics.close();
             throw e;
+        }
+    }
+
+    /** The breached-password check; an offline list that cannot be read stops start-up. */
+    private static BreachedPasswords breachedPasswords(ServerConfig config) {
+        try {
+            return BreachedPasswords.open(config.breachedPasswords());
+        } catch (java.io.IOException e) {
+            throw new InvalidConfigException(List.of("breached password file: " + e.getMessage()));
         }
     }
 

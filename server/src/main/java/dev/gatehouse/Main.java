@@ -10,6 +10,7 @@ import dev.gatehouse.http.Json;
 import dev.gatehouse.mail.MailSettings;
 import dev.gatehouse.mail.Outbox;
 import dev.gatehouse.mail.SmtpSettings;
+import dev.gatehouse.password.BreachedPasswordSettings;
 import dev.gatehouse.password.HashParameters;
 import dev.gatehouse.ratelimit.RateLimitSettings;
 import java.nio.file.Path;
@@ -112,6 +113,9 @@ public final class Main implements Runnable {
 
         @Mixin
         DatabaseOptions database;
+
+        @Mixin
+        BreachedPasswordOptions breachedPasswords;
 
         @Option(names = "--signing-key-refresh", defaultValue = "${env:GATEHOUSE_SIGNING_KEY_REFRESH:-30s}",
                 description = "How often this node reloads the signing keys, so a rotation made elsewhere is used "
@@ -272,6 +276,7 @@ public final class Main implements Runnable {
             Duration timeout = Durations.parse("function timeout", functionTimeout, problems);
             Duration keyRefresh = Durations.parse("signing key refresh", signingKeyRefresh, problems);
             RateLimitSettings limits = RateLimitSettings.fromFlags(rateLimits, trustedProxies, problems);
+            BreachedPasswordSettings breached = breachedPasswords.settings(problems);
             if (!problems.isEmpty()) {
                 return refuse(problems);
             }
@@ -284,7 +289,7 @@ public final class Main implements Runnable {
             ServerConfig config = new ServerConfig(host, port, blankToNull(publicUrl), database.dataDir,
                     apps == null ? List.of() : apps, access, refresh, userToken,
                     new HashParameters(argonMemory, argonIterations, argonParallelism), maxRequestBytes, devMailboxRemote, metricsRemote,
-                    mail, functions, database.settings(), keyRefresh, limits);
+                    mail, functions, database.settings(), keyRefresh, limits).withBreachedPasswords(breached);
             Gatehouse server;
             try {
                 server = Gatehouse.start(config);

@@ -6,6 +6,9 @@ import dev.gatehouse.admin.AdminException;
 import dev.gatehouse.admin.UserAdmin;
 import dev.gatehouse.db.Database;
 import dev.gatehouse.http.Json;
+import dev.gatehouse.http.ApiException;
+import dev.gatehouse.password.BreachedPasswordSettings;
+import dev.gatehouse.password.BreachedPasswords;
 import dev.gatehouse.password.HashParameters;
 import dev.gatehouse.password.PasswordHasher;
 import dev.gatehouse.session.SessionStore;
@@ -15,7 +18,9 @@ import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -25,13 +30,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code gatehouse users}: list, create, confirm, delete, disable and enable the users of one app.
+ * {@code gatehouse users}: list, create, import, confirm, delete, disable and enable the users of one app.
  * Exit codes: 0 done, 1 no such user or refused (a duplicate email), 2 bad usage or input.
  */
 @Command(name = "users", mixinStandardHelpOptions = true,
         description = "List and manage the Email/Password users of an app.",
         subcommands = {UsersCommand.ListUsers.class, UsersCommand.Create.class, UsersCommand.Confirm.class,
-                UsersCommand.Delete.class, UsersCommand.Disable.class, UsersCommand.Enable.class})
+                UsersCommand.Delete.class, UsersCommand.Disable.class, UsersCommand.Enable.class,
+                UsersCommand.Import.class})
 final class UsersCommand implements Runnable {
     static final String PASSWORD_VARIABLE = "GATEHOUSE_NEW_PASSWORD";
 
@@ -54,6 +60,10 @@ final class UsersCommand implements Runnable {
 
         /** Opens the database, runs {@code work} with the service, and maps refusals to exit codes. */
         int run(HashParameters hashing, Function<UserAdmin, Integer> work) {
+            return run(hashing, BreachedPasswords.off(), work);
+        }
+
+        int run(HashParameters hashing, BreachedPasswords breached, Function<UserAdmin, Integer> work) {
             if (!database.problems().isEmpty()) {
                 database.problems().forEach(System.err::println);
                 return 2;
@@ -65,11 +75,15 @@ final class UsersCommand implements Runnable {
                 // The token lifetime matters to no admin action: they only remove tokens.
                 UserAdmin admin = new UserAdmin(db, new UserStore(), new SessionStore(),
                         new UserTokens(clock, ids, Duration.ofMinutes(30), true),
-                        new PasswordHasher(hashing, random), ids, clock);
+                        new PasswordHasher(hashing, random), ids, clock, breached);
                 return work.apply(admin);
             } catch (AdminException e) {
                 System.err.println(e.getMessage());
                 return e.reason() == AdminException.Reason.INVALID ? 2 : 1;
+            } catch (ApiException e) {
+                // The breached-password API could not be asked under --breached-password-fail closed.
+                System.err.println(e.getMessage());
+                return 1;
             }
         }
 
@@ -125,6 +139,9 @@ final class UsersCommand implements Runnable {
         @Option(names = "--password-stdin", description = "Read the password from the first line of stdin.")
         boolean passwordStdin;
 
+        @Mixin
+        BreachedPasswordOptions breachedPasswords;
+
         @Option(names = "--argon2-memory-kib", defaultValue = "${env:GATEHOUSE_ARGON2_MEMORY_KIB:-19456}",
                 description = "Argon2id memory in KiB, as the server's flag (default ${DEFAULT-VALUE}).")
         int argonMemory;
@@ -144,13 +161,63 @@ final class UsersCommand implements Runnable {
                 hashing.problems().forEach(System.err::println);
                 return 2;
             }
+            List<String> problems = new ArrayList<>();
+            BreachedPasswordSettings breachedSettings = breachedPasswords.settings(problems);
+            if (!problems.isEmpty()) {
+                problems.forEach(System.err::println);
+                return 2;
+            }
+            BreachedPasswords breached;
+            try {
+                breached = BreachedPasswords.open(breachedSettings);
+            } catch (IOException e) {
+                System.err.println("breached password file: " + e.getMessage());
+                return 2;
+            }
             String password = PasswordInput.read(PASSWORD_VARIABLE, passwordStdin, email);
             if (password == null) {
                 return 2;
             }
-            return target.run(hashing, admin -> {
+            return target.run(hashing, breached, admin -> {
                 User user = admin.create(target.appId, email, password);
                 System.out.println(json(user));
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = "Create users with password hashes from another system (bcrypt, scrypt, PBKDF2, Argon2; "
+                    + "see docs/passwords.md), one JSON object per line: {\"email\": ..., \"password_hash\": ..., "
+                    + "\"confirmed\": true|false}. Every line is checked first; any problem imports nothing. "
+                    + "Each hash becomes Argon2id at the user's first login.")
+    static final class Import implements Callable<Integer> {
+        @Mixin
+        Target target;
+
+        @Parameters(index = "0", paramLabel = "<file.jsonl>", description = "The users, one JSON object per line (UTF-8).")
+        java.nio.file.Path file;
+
+        @Override
+        public Integer call() {
+            dev.gatehouse.admin.UserImport.Parsed parsed;
+            try (java.io.BufferedReader reader = java.nio.file.Files.newBufferedReader(file)) {
+                parsed = dev.gatehouse.admin.UserImport.read(reader);
+            } catch (IOException e) {
+                System.err.println("cannot read " + file + ": " + e.getMessage());
+                return 2;
+            }
+            if (!parsed.problems().isEmpty()) {
+                parsed.problems().forEach(System.err::println);
+                System.err.println("nothing imported");
+                return 2;
+            }
+            int total = parsed.entries().size();
+            System.err.println("checked " + total + " user(s); importing into app " + target.appId);
+            return target.run(admin -> {
+                int written = admin.importUsers(target.appId, parsed.entries(),
+                        n -> System.err.println("imported " + n + " of " + total));
+                System.out.println("imported " + written + " user(s) into app " + target.appId);
                 return 0;
             });
         }

@@ -60,6 +60,18 @@ public final class UserStore {
                 .execute();
     }
 
+    /**
+     * Replaces the password hash only if it is still {@code expected}: a login's rehash must not
+     * undo a reset that changed the password meanwhile.
+     */
+    public boolean replacePasswordHash(Handle h, String id, String expected, String passwordHash) {
+        return h.createUpdate("UPDATE users SET password_hash = :hash WHERE id = :id AND password_hash = :expected")
+                .bind("id", id)
+                .bind("expected", expected)
+                .bind("hash", passwordHash)
+                .execute() == 1;
+    }
+
     public void recordLogin(Handle h, String id, Instant at) {
         h.createUpdate("UPDATE users SET last_login_at = :at WHERE id = :id")
                 .bind("id", id)

@@ -5,6 +5,8 @@ import dev.gatehouse.account.User;
 import dev.gatehouse.account.UserStore;
 import dev.gatehouse.db.Database;
 import dev.gatehouse.http.ApiException;
+import dev.gatehouse.http.ErrorCode;
+import dev.gatehouse.password.BreachedPasswords;
 import dev.gatehouse.password.PasswordHasher;
 import dev.gatehouse.password.PasswordPolicy;
 import dev.gatehouse.session.SessionStore;
@@ -28,9 +30,10 @@ public final class UserAdmin {
     private final PasswordHasher hasher;
     private final Ids ids;
     private final Clock clock;
+    private final BreachedPasswords breached;
 
     public UserAdmin(Database database, UserStore users, SessionStore sessions, UserTokens tokens,
-                     PasswordHasher hasher, Ids ids, Clock clock) {
+                     PasswordHasher hasher, Ids ids, Clock clock, BreachedPasswords breached) {
         this.database = database;
         this.users = users;
         this.sessions = sessions;
@@ -38,6 +41,7 @@ public final class UserAdmin {
         this.hasher = hasher;
         this.ids = ids;
         this.clock = clock;
+        this.breached = breached;
     }
 
     /** One page of users and how many match in all. */
@@ -75,7 +79,11 @@ public final class UserAdmin {
         try {
             Emails.require(email, true);
             PasswordPolicy.require(password);
+            breached.require(password);
         } catch (ApiException e) {
+            if (e.code() != ErrorCode.BadRequest) {
+                throw e; // the breach check could not be made: not the operator's input at fault
+            }
             throw new AdminException(AdminException.Reason.INVALID, e.getMessage());
         }
         User user = new User(ids.objectId(), appId, email, hasher.hash(password), ids.objectId(), true, false,
@@ -89,6 +97,39 @@ public final class UserAdmin {
             throw e;
         }
         return user;
+    }
+
+    /**
+     * Creates the users of an import file in one transaction: all of them, or none when any email is
+     * taken already. Hashes are stored as given, and replaced by Argon2id at each user's first login.
+     *
+     * @param progress told how many users have been written, now and then, for large files
+     */
+    public int importUsers(String appId, List<UserImport.Entry> entries, java.util.function.IntConsumer progress) {
+        java.time.Instant now = clock.instant();
+        return database.inTransaction(h -> {
+            List<String> taken = new java.util.ArrayList<>();
+            int written = 0;
+            for (UserImport.Entry entry : entries) {
+                if (users.findByEmail(h, appId, entry.email()).isPresent()) {
+                    taken.add("line " + entry.line() + ": app " + appId + " already has a user " + entry.email());
+                    continue;
+                }
+                if (taken.isEmpty()) {
+                    users.insert(h, new User(ids.objectId(), appId, entry.email(), entry.passwordHash(), ids.objectId(),
+                            entry.confirmed(), false, now));
+                    if (++written % 1000 == 0) {
+                        progress.accept(written);
+                    }
+                }
+            }
+            if (!taken.isEmpty()) {
+                // Rolls the transaction back: nothing of the file is imported.
+                throw new AdminException(AdminException.Reason.CONFLICT, String.join("\n", taken.subList(0,
+                        Math.min(taken.size(), UserImport.MAX_PROBLEMS))) + "\nnothing imported");
+            }
+            return written;
+        });
     }
 
     /** Confirms a pending user, as its confirmation link would; false when it was confirmed already. */

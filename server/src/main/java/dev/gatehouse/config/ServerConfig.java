@@ -2,6 +2,7 @@ package dev.gatehouse.config;
 
 import dev.gatehouse.db.DatabaseSettings;
 import dev.gatehouse.mail.MailSettings;
+import dev.gatehouse.password.BreachedPasswordSettings;
 import dev.gatehouse.password.HashParameters;
 import dev.gatehouse.ratelimit.RateLimitSettings;
 import java.nio.file.Path;
@@ -32,6 +33,7 @@ import java.util.Objects;
  * @param signingKeyRefresh how often a node reloads the signing keys, so that a rotation made
  *     anywhere is used everywhere within this time
  * @param rateLimits progressive delays per client IP and account, and the trusted proxies (docs/rate-limits.md)
+ * @param breachedPasswords the optional check of new passwords against known breaches
  */
 public record ServerConfig(
         String host,
@@ -50,7 +52,8 @@ public record ServerConfig(
         FunctionSettings functions,
         DatabaseSettings database,
         Duration signingKeyRefresh,
-        RateLimitSettings rateLimits) {
+        RateLimitSettings rateLimits,
+        BreachedPasswordSettings breachedPasswords) {
 
     public ServerConfig {
         Objects.requireNonNull(host);
@@ -65,6 +68,17 @@ public record ServerConfig(
         Objects.requireNonNull(database);
         Objects.requireNonNull(signingKeyRefresh);
         Objects.requireNonNull(rateLimits);
+        Objects.requireNonNull(breachedPasswords);
+    }
+
+    /** The settings without a breached-password check (which {@link #withBreachedPasswords} adds). */
+    public ServerConfig(String host, int port, String publicUrl, Path dataDir, List<Path> appDirs, Duration accessTokenTtl,
+                        Duration refreshTokenTtl, Duration userTokenTtl, HashParameters hashing, long maxRequestBytes,
+                        boolean devMailboxRemote, boolean metricsRemote, MailSettings mail, FunctionSettings functions,
+                        DatabaseSettings database, Duration signingKeyRefresh, RateLimitSettings rateLimits) {
+        this(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl, userTokenTtl, hashing, maxRequestBytes,
+                devMailboxRemote, metricsRemote, mail, functions, database, signingKeyRefresh, rateLimits,
+                BreachedPasswordSettings.off());
     }
 
     /** The defaults, with the data directory given. */
@@ -78,54 +92,60 @@ public record ServerConfig(
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database, signingKeyRefresh, rateLimits);
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database, signingKeyRefresh, rateLimits, breachedPasswords);
     }
 
     public ServerConfig withAppDirs(List<Path> dirs) {
         return new ServerConfig(host, port, publicUrl, dataDir, dirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database, signingKeyRefresh, rateLimits);
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database, signingKeyRefresh, rateLimits, breachedPasswords);
     }
 
     public ServerConfig withHashing(HashParameters newHashing) {
         return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, newHashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database, signingKeyRefresh, rateLimits);
+                userTokenTtl, newHashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database, signingKeyRefresh, rateLimits, breachedPasswords);
     }
 
     public ServerConfig withMail(MailSettings newMail) {
         return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, newMail, functions, database, signingKeyRefresh, rateLimits);
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, newMail, functions, database, signingKeyRefresh, rateLimits, breachedPasswords);
     }
 
     public ServerConfig withFunctions(FunctionSettings newFunctions) {
         return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, newFunctions, database, signingKeyRefresh, rateLimits);
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, newFunctions, database, signingKeyRefresh, rateLimits, breachedPasswords);
     }
 
     public ServerConfig withDatabase(DatabaseSettings newDatabase) {
         return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, newDatabase, signingKeyRefresh, rateLimits);
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, newDatabase, signingKeyRefresh, rateLimits, breachedPasswords);
     }
 
     public ServerConfig withPublicUrl(String newPublicUrl) {
         return new ServerConfig(host, port, newPublicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database, signingKeyRefresh, rateLimits);
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database, signingKeyRefresh, rateLimits, breachedPasswords);
     }
 
     public ServerConfig withMetricsRemote(boolean newMetricsRemote) {
         return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
                 userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, newMetricsRemote, mail, functions, database,
-                signingKeyRefresh, rateLimits);
+                signingKeyRefresh, rateLimits, breachedPasswords);
     }
 
     public ServerConfig withSigningKeyRefresh(Duration newRefresh) {
         return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database, newRefresh, rateLimits);
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database, newRefresh, rateLimits, breachedPasswords);
     }
 
     public ServerConfig withRateLimits(RateLimitSettings newRateLimits) {
         return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
                 userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database,
-                signingKeyRefresh, newRateLimits);
+                signingKeyRefresh, newRateLimits, breachedPasswords);
+    }
+
+    public ServerConfig withBreachedPasswords(BreachedPasswordSettings newBreachedPasswords) {
+        return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
+                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database,
+                signingKeyRefresh, rateLimits, newBreachedPasswords);
     }
 
     /** Every problem with these settings, so that start-up can report them together. */

@@ -26,5 +26,7 @@ public enum ErrorCode {
     RequestTooLarge,
     /** Gatehouse: the sender has to slow down. */
     TooManyRequests,
+    /** Gatehouse: a service the request needs (the breached-password API) cannot answer now. */
+    ServiceUnavailable,
     InternalServerError
 }

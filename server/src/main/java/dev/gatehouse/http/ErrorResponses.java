@@ -30,6 +30,7 @@ public final class ErrorResponses {
             case RequestTooLarge -> 413;
             case TooManyRequests -> 429;
             case InternalServerError -> 500;
+            case ServiceUnavailable -> 503;
         };
     }
 

@@ -8,6 +8,7 @@ import dev.gatehouse.confirmation.ConfirmationService;
 import dev.gatehouse.db.Database;
 import dev.gatehouse.http.ApiException;
 import dev.gatehouse.http.ErrorCode;
+import dev.gatehouse.password.BreachedPasswords;
 import dev.gatehouse.password.PasswordPolicy;
 import dev.gatehouse.ratelimit.RateLimiter;
 import dev.gatehouse.reset.ResetService;
@@ -146,6 +147,17 @@ public final class HostedPageRoutes {
         try {
             reset.resetPassword(app, token, tokenId, password);
         } catch (ApiException e) {
+            // The breach check refuses the password, not the link: the form stays, with why.
+            if (BreachedPasswords.isBreachRefusal(e)) {
+                resetForm(ctx, app, 400, link.email(), token, tokenId,
+                        "This password has appeared in a data breach. Please choose another.");
+                return;
+            }
+            if (e.code() == ErrorCode.ServiceUnavailable) {
+                resetForm(ctx, app, 503, link.email(), token, tokenId,
+                        "The password cannot be checked right now. Please try again later.");
+                return;
+            }
             failed(ctx, app, "reset", e, links.check(app, token, tokenId, Purpose.RESET));
             return;
         }

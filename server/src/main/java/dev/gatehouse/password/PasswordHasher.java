@@ -17,7 +17,8 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
 /**
  * Argon2id password hashing in PHC string form ({@code $argon2id$v=19$m=..,t=..,p=..$salt$hash}),
  * through Bouncy Castle. Verification reads the parameters from the stored string, so hashes made
- * with older parameters keep working. Thread-safe.
+ * with older parameters keep working, and so do imported hashes of other schemes ({@link ForeignHashes}),
+ * which {@link #needsRehash} tells the login to replace. Thread-safe.
  */
 public final class PasswordHasher {
     private static final Pattern PHC = Pattern.compile(
@@ -88,16 +89,42 @@ public final class PasswordHasher {
 
     private boolean verifyUntimed(String password, String phc) {
         Matcher m = PHC.matcher(phc);
-        if (!m.matches()) {
+        // Costs out of bounds (m=9999999 is ten gigabytes) are never run, whoever stored them.
+        if (!m.matches() || !storedParameters(m).problems().isEmpty()) {
+            // An imported hash pays its own scheme's cost; only strings no scheme reads pay the decoy.
+            ForeignHashes.Check foreign = ForeignHashes.parse(phc);
+            if (foreign != null) {
+                verifications.incrementAndGet();
+                return foreign.matches(password.getBytes(StandardCharsets.UTF_8));
+            }
             verifyUntimed(password, decoyHash);
             return false;
         }
         verifications.incrementAndGet();
-        HashParameters stored = new HashParameters(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
-                Integer.parseInt(m.group(3)));
+        HashParameters stored = storedParameters(m);
         byte[] salt = B64_DECODE.decode(m.group(4));
         byte[] expected = B64_DECODE.decode(m.group(5));
         return MessageDigest.isEqual(expected, derive(password, salt, stored, expected.length));
+    }
+
+    /**
+     * Whether a stored hash should be replaced, after a successful verification, by one made with
+     * the current parameters: it is a foreign format, or Argon2id with other costs.
+     */
+    public boolean needsRehash(String stored) {
+        Matcher m = PHC.matcher(stored);
+        return !m.matches() || !storedParameters(m).equals(parameters);
+    }
+
+    /** Whether {@link #verify} can check passwords against this string: ours, or a foreign format. */
+    public static boolean readable(String stored) {
+        // ForeignHashes reads our own format too, with its cost bounds, which an import must meet.
+        return ForeignHashes.parse(stored) != null;
+    }
+
+    private static HashParameters storedParameters(Matcher phc) {
+        return new HashParameters(Integer.parseInt(phc.group(1)), Integer.parseInt(phc.group(2)),
+                Integer.parseInt(phc.group(3)));
     }
 
     /** Spends the time of one verification and fails: the path for logins that name no user. */

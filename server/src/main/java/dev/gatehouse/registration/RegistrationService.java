@@ -12,6 +12,7 @@ import dev.gatehouse.http.ApiException;
 import dev.gatehouse.http.ErrorCode;
 import dev.gatehouse.mail.MailComposer;
 import dev.gatehouse.mail.Mailer;
+import dev.gatehouse.password.BreachedPasswords;
 import dev.gatehouse.password.PasswordHasher;
 import dev.gatehouse.password.PasswordPolicy;
 import dev.gatehouse.token.Ids;
@@ -36,10 +37,11 @@ public final class RegistrationService {
     private final ConfirmationFunction confirmationFunction;
     private final Ids ids;
     private final Clock clock;
+    private final BreachedPasswords breached;
 
     public RegistrationService(Database database, UserStore users, UserTokens tokens, PasswordHasher hasher,
                                Mailer mailer, MailComposer composer, ConfirmationFunction confirmationFunction,
-                               Ids ids, Clock clock) {
+                               Ids ids, Clock clock, BreachedPasswords breached) {
         this.database = database;
         this.users = users;
         this.tokens = tokens;
@@ -49,6 +51,7 @@ public final class RegistrationService {
         this.confirmationFunction = confirmationFunction;
         this.ids = ids;
         this.clock = clock;
+        this.breached = breached;
     }
 
     /** Registers a user; {@code acceptLanguage} (the request's header, may be null) picks the email's language. */
@@ -56,6 +59,7 @@ public final class RegistrationService {
         ProviderConfig provider = Apps.userpass(app);
         Emails.require(email, provider.confirmsByEmail());
         PasswordPolicy.require(password);
+        breached.require(password);
         // Hash before the transaction: Argon2 takes tens of milliseconds and needs no lock.
         User user = new User(ids.objectId(), app.clientAppId(), email, hasher.hash(password), ids.objectId(),
                 provider.autoConfirm(), false, clock.instant());

@@ -14,6 +14,7 @@ import dev.gatehouse.http.ErrorCode;
 import dev.gatehouse.mail.MailComposer;
 import dev.gatehouse.mail.MailQuota;
 import dev.gatehouse.mail.Mailer;
+import dev.gatehouse.password.BreachedPasswords;
 import dev.gatehouse.password.PasswordHasher;
 import dev.gatehouse.password.PasswordPolicy;
 import dev.gatehouse.session.SessionStore;
@@ -39,10 +40,11 @@ public final class ResetService {
     private final MailQuota quota;
     private final Functions functions;
     private final Clock clock;
+    private final BreachedPasswords breached;
 
     public ResetService(Database database, UserStore users, UserTokens tokens, SessionStore sessions,
                         PasswordHasher hasher, Mailer mailer, MailComposer composer, MailQuota quota,
-                        Functions functions, Clock clock) {
+                        Functions functions, Clock clock, BreachedPasswords breached) {
         this.database = database;
         this.users = users;
         this.tokens = tokens;
@@ -53,6 +55,7 @@ public final class ResetService {
         this.quota = quota;
         this.functions = functions;
         this.clock = clock;
+        this.breached = breached;
     }
 
     /** Emails a reset link to a confirmed user; a pending user is not a user yet (App Services). */
@@ -77,6 +80,7 @@ public final class ResetService {
         PasswordPolicy.require(password);
         // Refuse a bad token before paying for Argon2id, so invalid tokens cannot buy CPU time.
         database.withHandle(h -> tokens.check(h, token, tokenId, Purpose.RESET));
+        breached.require(password);
         String hash = hasher.hash(password);
         database.useTransaction(h -> {
             String userId = tokens.consume(h, token, tokenId, Purpose.RESET);
@@ -102,6 +106,8 @@ public final class ResetService {
         if (!provider.runResetFunction()) {
             throw failed(email);
         }
+        // Before the function runs: its success sets this password at once.
+        breached.require(password);
         // Argon2id runs outside any lock: the check the function is told about now, the new hash
         // only once the function answers success (pending and fail, the common answers, need none).
         boolean currentPasswordValid = hasher.verify(password, user.passwordHash());

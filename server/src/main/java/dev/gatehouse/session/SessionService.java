@@ -92,9 +92,15 @@ public final class SessionService {
         Instant now = clock.instant();
         Instant expires = now.plus(tokens.refreshTtl());
         String refresh = tokens.refresh(app, user, sessionId, deviceId, expires);
+        // The password is known good only now, so this is where an imported or older-cost hash
+        // becomes one with the current parameters; a login whose hash is current pays nothing more.
+        String rehashed = hasher.needsRehash(user.passwordHash()) ? hasher.hash(password) : null;
         database.useTransaction(h -> {
             sessions.insert(h, new Session(sessionId, user.id(), deviceId, Digests.sha256(refresh), now, expires, false));
             users.recordLogin(h, user.id(), now);
+            if (rehashed != null) {
+                users.replacePasswordHash(h, user.id(), user.passwordHash(), rehashed);
+            }
         });
         loginSucceeded.increment();
         return new LoginResult(tokens.access(app, user, sessionId, deviceId), refresh, user.id(), deviceId);
