@@ -7,6 +7,7 @@ import dev.gatehouse.admin.AdminAuthRoutes;
 import dev.gatehouse.admin.AdminException;
 import dev.gatehouse.admin.AdminUserRoutes;
 import dev.gatehouse.admin.UserAdmin;
+import dev.gatehouse.app.AppOrigins;
 import dev.gatehouse.app.Apps;
 import dev.gatehouse.app.LocationRoutes;
 import dev.gatehouse.app.ProviderSettings;
@@ -177,16 +178,16 @@ public final class Gatehouse implements AutoCloseable {
             SessionService sessions = new SessionService(database, users, sessionStore, sessionTokens, hasher, apps, ids, clock,
                     metrics.registry());
 
-            HttpServer http = new HttpServer(config.maxRequestBytes(), publicUrl, ids, metrics.registry());
+            HttpServer http = new HttpServer(config.maxRequestBytes(), publicUrl, ids, metrics.registry(), new AppOrigins(apps));
             new LocationRoutes(apps, publicUrl).register(http.javalin());
             ConfirmationFunction confirmationFunction = new ConfirmationFunction(database, users, userTokens, functions, clock);
             new RegistrationRoutes(apps, new RegistrationService(database, users, userTokens, hasher, mailer, composer,
                     confirmationFunction, ids, clock)).register(http.javalin());
             ConfirmationService confirmation = new ConfirmationService(database, users, userTokens, mailer, composer, quota,
-                    confirmationFunction, clock);
+                    confirmationFunction, clock, mail.privacyMode());
             new ConfirmationRoutes(apps, confirmation).register(http.javalin());
             ResetService reset = new ResetService(database, users, userTokens, sessionStore, hasher, mailer, composer,
-                    quota, functions, clock);
+                    quota, functions, clock, mail.privacyMode());
             new ResetRoutes(apps, reset).register(http.javalin());
             new HostedPageRoutes(apps, confirmation, reset, database, users, userTokens).register(http.javalin());
             new SessionRoutes(apps, sessions, keys).register(http.javalin());

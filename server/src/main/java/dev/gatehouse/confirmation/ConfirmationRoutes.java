@@ -26,7 +26,7 @@ public final class ConfirmationRoutes {
         });
         javalin.post(Requests.USERPASS + "/confirm/send", ctx -> {
             var app = ProviderPath.app(apps, ctx);
-            confirmation.resend(app, Requests.json(ctx).string("email").orElse(null), ctx.header("Accept-Language"));
+            confirmation.clientResend(app, Requests.json(ctx).string("email").orElse(null), ctx.header("Accept-Language"));
             Responses.empty(ctx, 204);
         });
         javalin.post(Requests.USERPASS + "/confirm/call", ctx -> {

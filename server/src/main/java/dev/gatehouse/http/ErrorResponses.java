@@ -25,6 +25,7 @@ public final class ErrorResponses {
         return switch (code) {
             case BadRequest, UserAlreadyConfirmed, UserpassTokenInvalid -> 400;
             case InvalidPassword, AuthError, UserDisabled, InvalidSession, MissingAuthReq -> 401;
+            case DomainNotAllowed -> 403;
             case UserNotFound, AuthProviderNotFound, AppNotFound, NotFound -> 404;
             case AccountNameInUse -> 409;
             case RequestTooLarge -> 413;

@@ -19,6 +19,11 @@ public final class HttpServer {
     }
 
     public HttpServer(long maxRequestBytes, PublicUrl publicUrl, Ids ids, MeterRegistry meters) {
+        this(maxRequestBytes, publicUrl, ids, meters, OriginPolicy.ANY);
+    }
+
+    /** A server whose client API answers browsers only from the origins {@code origins} allows. */
+    public HttpServer(long maxRequestBytes, PublicUrl publicUrl, Ids ids, MeterRegistry meters, OriginPolicy origins) {
         RequestMetrics requestMetrics = new RequestMetrics(meters);
         this.javalin = Javalin.create(config -> {
             // The request logger runs after every request, matched or not, errors included.
@@ -33,7 +38,7 @@ public final class HttpServer {
             ctx.attribute(PublicUrl.ATTRIBUTE, publicUrl.orEmpty());
             ctx.attribute(Requests.MAX_BYTES_ATTRIBUTE, maxRequestBytes);
         });
-        Cors.install(javalin);
+        Cors.install(javalin, origins);
         ErrorResponses.install(javalin);
     }
 
