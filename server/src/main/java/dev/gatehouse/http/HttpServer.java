@@ -32,11 +32,16 @@ public final class HttpServer {
             config.useVirtualThreads = true;
             config.http.maxRequestSize = maxRequestBytes;
             config.router.ignoreTrailingSlashes = true;
+            // Requests Jetty refuses before routing still get a JSON error body.
+            ProtocolErrors protocolErrors = new ProtocolErrors(publicUrl, ids);
+            config.jetty.modifyServer(server -> server.setErrorHandler(protocolErrors));
+            config.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(protocolErrors));
         });
         javalin.before(ctx -> {
             ctx.attribute(RequestIds.ATTRIBUTE, ids.objectId());
             ctx.attribute(PublicUrl.ATTRIBUTE, publicUrl.orEmpty());
             ctx.attribute(Requests.MAX_BYTES_ATTRIBUTE, maxRequestBytes);
+            Requests.refuseNulInQuery(ctx);
         });
         Cors.install(javalin, origins);
         ErrorResponses.install(javalin);
