@@ -78,7 +78,8 @@ class ConcurrencyReliabilityTest {
             String code = r.statusCode() >= 400 ? " " + TestServer.json(r).path("error_code").asText() : "";
             answers.merge(r.statusCode() + code, 1, Integer::sum);
         }
-        System.out.printf("reliability: %-34s %d concurrent requests in %d ms: %s%n", name, RACERS, millis, answers);
+        System.out.printf("reliability [%s]: %-26s %d concurrent requests in %d ms: %s%n",
+                TestServer.onPostgres() ? "postgresql" : "sqlite", name, RACERS, millis, answers);
         return responses;
     }
 
