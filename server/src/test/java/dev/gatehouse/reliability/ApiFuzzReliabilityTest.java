@@ -25,6 +25,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.Tag;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
@@ -35,6 +36,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * Whatever is sent, {@link Probe} requires an answer below 500, in the App Services error shape when
  * it is a 4xx, and within its timeout. Figures go to stdout (docs/reliability.md).
  */
+@Tag("reliability")
 class ApiFuzzReliabilityTest {
     static final String APP = TestServer.APP;
     static final String CLIENT = "/api/client/v2.0";

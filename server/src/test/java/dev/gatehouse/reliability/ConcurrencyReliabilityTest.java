@@ -22,6 +22,7 @@ import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * threads; the database must pick exactly one winner and every loser must get the contract's error,
  * never a 5xx. Figures go to stdout (docs/reliability.md).
  */
+@Tag("reliability")
 class ConcurrencyReliabilityTest {
     static final int RACERS = 200;
     @TempDir
