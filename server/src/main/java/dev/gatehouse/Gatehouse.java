@@ -7,6 +7,7 @@ import dev.gatehouse.admin.AdminAuthRoutes;
 import dev.gatehouse.admin.AdminException;
 import dev.gatehouse.admin.AdminUserRoutes;
 import dev.gatehouse.admin.UserAdmin;
+import dev.gatehouse.app.AppOrigins;
 import dev.gatehouse.app.Apps;
 import dev.gatehouse.app.LocationRoutes;
 import dev.gatehouse.app.ProviderSettings;
@@ -181,16 +182,16 @@ public final class Gatehouse implements AutoCloseable {
                     metrics.registry());
 
             RateLimiter limiter = new RateLimiter(database, config.rateLimits(), clock, metrics.registry());
-            HttpServer http = new HttpServer(config.maxRequestBytes(), publicUrl, ids, metrics.registry());
+            HttpServer http = new HttpServer(config.maxRequestBytes(), publicUrl, ids, metrics.registry(), new AppOrigins(apps));
             new LocationRoutes(apps, publicUrl).register(http.javalin());
             ConfirmationFunction confirmationFunction = new ConfirmationFunction(database, users, userTokens, functions, clock);
             new RegistrationRoutes(apps, new RegistrationService(database, users, userTokens, hasher, mailer, composer,
                     confirmationFunction, ids, clock, breached), limiter).register(http.javalin());
             ConfirmationService confirmation = new ConfirmationService(database, users, userTokens, mailer, composer, quota,
-                    confirmationFunction, clock);
+                    confirmationFunction, clock, mail.privacyMode());
             new ConfirmationRoutes(apps, confirmation, limiter).register(http.javalin());
             ResetService reset = new ResetService(database, users, userTokens, sessionStore, hasher, mailer, composer,
-                    quota, functions, clock, breached);
+                    quota, functions, clock, breached, mail.privacyMode());
             new ResetRoutes(apps, reset, limiter).register(http.javalin());
             new HostedPageRoutes(apps, confirmation, reset, database, users, userTokens, limiter).register(http.javalin());
             new SessionRoutes(apps, sessions, keys, limiter).register(http.javalin());

@@ -226,6 +226,11 @@ public final class Main implements Runnable {
                         + "(env GATEHOUSE_RESEND_KEEPS_EARLIER_LINKS, default ${DEFAULT-VALUE}).")
         boolean resendKeepsEarlierLinks;
 
+        @Option(names = "--privacy-mode", defaultValue = "${env:GATEHOUSE_PRIVACY_MODE:-false}",
+                description = "confirm/send and reset/send answer success for any address, so they do not tell who "
+                        + "has an account (env GATEHOUSE_PRIVACY_MODE, default ${DEFAULT-VALUE}: App Services' UserNotFound).")
+        boolean privacyMode;
+
         @Option(names = "--dev-mailbox-remote", defaultValue = "${env:GATEHOUSE_DEV_MAILBOX_REMOTE:-false}",
                 description = "Serve the dev mailbox to non-loopback clients (env GATEHOUSE_DEV_MAILBOX_REMOTE, default ${DEFAULT-VALUE}).")
         boolean devMailboxRemote;
@@ -336,7 +341,7 @@ public final class Main implements Runnable {
                     blankToNull(smtpUsername), smtpPassword, blankToNull(smtpFrom), blankToNull(smtpFromName), connect, read,
                     blankToNull(smtpTrust));
             return MailSettings.devMailbox().withSmtp(smtp).withRetries(mailMaxAttempts, initial, max, poll)
-                    .withQuota(mailQuota, window, resendKeepsEarlierLinks);
+                    .withQuota(mailQuota, window, resendKeepsEarlierLinks).withPrivacyMode(privacyMode);
         }
 
         /**

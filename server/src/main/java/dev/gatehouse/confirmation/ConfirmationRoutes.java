@@ -33,7 +33,7 @@ public final class ConfirmationRoutes {
             var app = ProviderPath.app(apps, ctx);
             String email = Requests.json(ctx).string("email").orElse(null);
             limiter.attempt(ctx, app, Group.EMAIL, email);
-            confirmation.resend(app, email, ctx.header("Accept-Language"));
+            confirmation.clientResend(app, email, ctx.header("Accept-Language"));
             Responses.empty(ctx, 204);
         });
         javalin.post(Requests.USERPASS + "/confirm/call", ctx -> {

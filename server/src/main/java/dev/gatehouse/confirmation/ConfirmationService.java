@@ -31,9 +31,12 @@ public final class ConfirmationService {
     private final MailQuota quota;
     private final ConfirmationFunction function;
     private final Clock clock;
+    private final boolean privacyMode;
 
+    /** @param privacyMode {@link #clientResend} answers success whatever the address (MailSettings) */
     public ConfirmationService(Database database, UserStore users, UserTokens tokens, Mailer mailer,
-                               MailComposer composer, MailQuota quota, ConfirmationFunction function, Clock clock) {
+                               MailComposer composer, MailQuota quota, ConfirmationFunction function, Clock clock,
+                               boolean privacyMode) {
         this.database = database;
         this.users = users;
         this.tokens = tokens;
@@ -42,6 +45,7 @@ public final class ConfirmationService {
         this.quota = quota;
         this.function = function;
         this.clock = clock;
+        this.privacyMode = privacyMode;
     }
 
     /** Confirms the token's user; the token and its siblings are used up. */
@@ -74,6 +78,37 @@ public final class ConfirmationService {
             IssuedToken token = tokens.reissue(h, user.id(), Purpose.CONFIRM);
             mailer.enqueue(h, composer.confirmation(app, provider, email, token, acceptLanguage));
         });
+    }
+
+    /**
+     * {@code confirm/send}: {@link #resend}, except that in privacy mode an unknown address, a confirmed
+     * user or a full quota answers the same success as a sent email, with no email. The provider's own
+     * refusal comes first there, as it does not depend on the address. Operators (the admin API) call
+     * {@link #resend} and are told the truth.
+     */
+    public void clientResend(AppConfig app, String email, String acceptLanguage) {
+        if (!privacyMode) {
+            resend(app, email, acceptLanguage);
+            return;
+        }
+        ProviderConfig provider = Apps.userpass(app);
+        Emails.require(email, false);
+        if (!provider.confirmsByEmail()) {
+            throw ApiException.badRequest("cannot send confirmation for " + email
+                    + ": the provider does not confirm users by email");
+        }
+        try {
+            resend(app, email, acceptLanguage);
+        } catch (ApiException e) {
+            if (!revealsAccount(e.code())) {
+                throw e;
+            }
+        }
+    }
+
+    /** The answers that would tell whether an address has an account (a quota only fills for real ones). */
+    static boolean revealsAccount(ErrorCode code) {
+        return code == ErrorCode.UserNotFound || code == ErrorCode.UserAlreadyConfirmed || code == ErrorCode.TooManyRequests;
     }
 
     /**

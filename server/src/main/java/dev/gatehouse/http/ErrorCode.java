@@ -24,6 +24,11 @@ public enum ErrorCode {
     NotFound,
     /** Gatehouse: request body larger than the configured limit. */
     RequestTooLarge,
+    /**
+     * A browser origin outside the app's {@code allowed_request_origins}. The code is one realm-core
+     * already knows (spec 6.1); its 403 status is a Gatehouse choice, as Atlas' is undocumented.
+     */
+    DomainNotAllowed,
     /** Gatehouse: the sender has to slow down. */
     TooManyRequests,
     /** Gatehouse: a service the request needs (the breached-password API) cannot answer now. */

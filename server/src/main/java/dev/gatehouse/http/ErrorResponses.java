@@ -25,6 +25,7 @@ public final class ErrorResponses {
         return switch (code) {
             case BadRequest, UserAlreadyConfirmed, UserpassTokenInvalid -> 400;
             case InvalidPassword, AuthError, UserDisabled, InvalidSession, MissingAuthReq -> 401;
+            case DomainNotAllowed -> 403;
             case UserNotFound, AuthProviderNotFound, AppNotFound, NotFound -> 404;
             case AccountNameInUse -> 409;
             case RequestTooLarge -> 413;
@@ -43,9 +44,27 @@ public final class ErrorResponses {
         });
         javalin.exception(HttpResponseException.class, (e, ctx) -> write(ctx, fromFramework(e.getStatus()), frameworkMessage(e.getStatus())));
         javalin.exception(Exception.class, (e, ctx) -> {
+            if (isDataException(e)) {
+                // SQLState class 22: the database refused a value the request carried (a NUL in text,
+                // a number out of range). The input is at fault, so it is a 400; logged in case a
+                // value of our own ever gets here.
+                log.warn("database refused a request value, request {} {} co_id={}: {}", ctx.method(), ctx.path(),
+                        RequestIds.of(ctx), e.toString());
+                write(ctx, ErrorCode.BadRequest, "request contains a value that cannot be stored");
+                return;
+            }
             log.error("unhandled error, request {} {} co_id={}", ctx.method(), ctx.path(), RequestIds.of(ctx), e);
             write(ctx, ErrorCode.InternalServerError, "internal server error");
         });
+    }
+
+    private static boolean isDataException(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Writes an error body; also used by handlers that answer an error without throwing. */

@@ -19,6 +19,11 @@ public final class HttpServer {
     }
 
     public HttpServer(long maxRequestBytes, PublicUrl publicUrl, Ids ids, MeterRegistry meters) {
+        this(maxRequestBytes, publicUrl, ids, meters, OriginPolicy.ANY);
+    }
+
+    /** A server whose client API answers browsers only from the origins {@code origins} allows. */
+    public HttpServer(long maxRequestBytes, PublicUrl publicUrl, Ids ids, MeterRegistry meters, OriginPolicy origins) {
         RequestMetrics requestMetrics = new RequestMetrics(meters);
         this.javalin = Javalin.create(config -> {
             // The request logger runs after every request, matched or not, errors included.
@@ -27,13 +32,18 @@ public final class HttpServer {
             config.useVirtualThreads = true;
             config.http.maxRequestSize = maxRequestBytes;
             config.router.ignoreTrailingSlashes = true;
+            // Requests Jetty refuses before routing still get a JSON error body.
+            ProtocolErrors protocolErrors = new ProtocolErrors(publicUrl, ids);
+            config.jetty.modifyServer(server -> server.setErrorHandler(protocolErrors));
+            config.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(protocolErrors));
         });
         javalin.before(ctx -> {
             ctx.attribute(RequestIds.ATTRIBUTE, ids.objectId());
             ctx.attribute(PublicUrl.ATTRIBUTE, publicUrl.orEmpty());
             ctx.attribute(Requests.MAX_BYTES_ATTRIBUTE, maxRequestBytes);
+            Requests.refuseNulInQuery(ctx);
         });
-        Cors.install(javalin);
+        Cors.install(javalin, origins);
         ErrorResponses.install(javalin);
     }
 

@@ -9,10 +9,19 @@ import java.util.Optional;
  */
 public record JsonBody(JsonNode node) {
 
-    /** The field as a string, or empty when it is absent, null or not a string. */
+    /**
+     * The field as a string, or empty when it is absent, null or not a string. A NUL character is
+     * refused with 400: no field means anything with one, and PostgreSQL cannot store it in text.
+     */
     public Optional<String> string(String field) {
         JsonNode value = node.get(field);
-        return value != null && value.isTextual() ? Optional.of(value.asText()) : Optional.empty();
+        if (value == null || !value.isTextual()) {
+            return Optional.empty();
+        }
+        if (value.asText().indexOf('\0') >= 0) {
+            throw ApiException.badRequest("field '" + field + "' must not contain NUL characters");
+        }
+        return Optional.of(value.asText());
     }
 
     /** The field as a JSON node, or empty when absent. */

@@ -15,27 +15,36 @@ import java.util.List;
  * @param quotaPerAddress most confirmation and reset emails to one address per window (0: no limit)
  * @param quotaWindow the window of that limit
  * @param resendKeepsEarlierLinks a resend leaves earlier unexpired links usable (App Services kept them)
+ * @param privacyMode {@code confirm/send} and {@code reset/send} answer the same success whatever the
+ *     address (unknown, pending, confirmed, over its quota), so they cannot be used to learn who has an
+ *     account; off by default, where they answer App Services' {@code UserNotFound} and friends
  */
 public record MailSettings(SmtpSettings smtp, int maxAttempts, Duration initialBackoff, Duration maxBackoff,
                            Duration pollInterval, int quotaPerAddress, Duration quotaWindow,
-                           boolean resendKeepsEarlierLinks) {
+                           boolean resendKeepsEarlierLinks, boolean privacyMode) {
 
     public static MailSettings devMailbox() {
         return new MailSettings(null, 10, Duration.ofSeconds(5), Duration.ofHours(1), Duration.ofSeconds(1),
-                5, Duration.ofHours(1), true);
+                5, Duration.ofHours(1), true, false);
     }
 
     public MailSettings withSmtp(SmtpSettings settings) {
         return new MailSettings(settings, maxAttempts, initialBackoff, maxBackoff, pollInterval, quotaPerAddress,
-                quotaWindow, resendKeepsEarlierLinks);
+                quotaWindow, resendKeepsEarlierLinks, privacyMode);
     }
 
     public MailSettings withRetries(int attempts, Duration initial, Duration max, Duration poll) {
-        return new MailSettings(smtp, attempts, initial, max, poll, quotaPerAddress, quotaWindow, resendKeepsEarlierLinks);
+        return new MailSettings(smtp, attempts, initial, max, poll, quotaPerAddress, quotaWindow, resendKeepsEarlierLinks, privacyMode);
     }
 
     public MailSettings withQuota(int perAddress, Duration window, boolean keepEarlierLinks) {
-        return new MailSettings(smtp, maxAttempts, initialBackoff, maxBackoff, pollInterval, perAddress, window, keepEarlierLinks);
+        return new MailSettings(smtp, maxAttempts, initialBackoff, maxBackoff, pollInterval, perAddress, window, keepEarlierLinks,
+                privacyMode);
+    }
+
+    public MailSettings withPrivacyMode(boolean on) {
+        return new MailSettings(smtp, maxAttempts, initialBackoff, maxBackoff, pollInterval, quotaPerAddress, quotaWindow,
+                resendKeepsEarlierLinks, on);
     }
 
     public List<String> problems() {

@@ -41,10 +41,13 @@ public final class ResetService {
     private final Functions functions;
     private final Clock clock;
     private final BreachedPasswords breached;
+    private final boolean privacyMode;
 
+    /** @param privacyMode {@link #sendResetEmail} answers success whatever the address (MailSettings) */
     public ResetService(Database database, UserStore users, UserTokens tokens, SessionStore sessions,
                         PasswordHasher hasher, Mailer mailer, MailComposer composer, MailQuota quota,
-                        Functions functions, Clock clock, BreachedPasswords breached) {
+                        Functions functions, Clock clock, BreachedPasswords breached,
+                        boolean privacyMode) {
         this.database = database;
         this.users = users;
         this.tokens = tokens;
@@ -56,15 +59,31 @@ public final class ResetService {
         this.functions = functions;
         this.clock = clock;
         this.breached = breached;
+        this.privacyMode = privacyMode;
     }
 
-    /** Emails a reset link to a confirmed user; a pending user is not a user yet (App Services). */
+    /**
+     * Emails a reset link to a confirmed user; a pending user is not a user yet (App Services). In
+     * privacy mode an unknown or pending address, or a full quota, answers the same success with no
+     * email, so the route does not tell who has an account.
+     */
     public void sendResetEmail(AppConfig app, String email, String acceptLanguage) {
         ProviderConfig provider = Apps.userpass(app);
         Emails.require(email, false);
         if (provider.runResetFunction()) {
             throw ApiException.badRequest("please use reset password via function");
         }
+        try {
+            queueResetEmail(app, provider, email, acceptLanguage);
+        } catch (ApiException e) {
+            boolean revealsAccount = e.code() == ErrorCode.UserNotFound || e.code() == ErrorCode.TooManyRequests;
+            if (!privacyMode || !revealsAccount) {
+                throw e;
+            }
+        }
+    }
+
+    private void queueResetEmail(AppConfig app, ProviderConfig provider, String email, String acceptLanguage) {
         database.useTransaction(h -> {
             User user = users.findByEmail(h, app.clientAppId(), email).filter(User::confirmed)
                     .orElseThrow(() -> new ApiException(ErrorCode.UserNotFound, "user not found"));

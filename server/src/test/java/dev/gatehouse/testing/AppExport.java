@@ -17,6 +17,7 @@ public final class AppExport {
     private String providerConfig = "{\"autoConfirm\":true}";
     private boolean disabled;
     private String environment;
+    private List<String> allowedOrigins = List.of();
     private final List<String> functionEntries = new ArrayList<>();
     private final List<String[]> files = new ArrayList<>();
 
@@ -38,6 +39,12 @@ public final class AppExport {
 
     public AppExport disabled() {
         this.disabled = true;
+        return this;
+    }
+
+    /** {@code allowed_request_origins} in root_config.json (plain strings, no quotes or backslashes). */
+    public AppExport allowedOrigins(String... origins) {
+        this.allowedOrigins = List.of(origins);
         return this;
     }
 
@@ -75,7 +82,9 @@ public final class AppExport {
             Files.createDirectories(dir.resolve(".mdb"));
             Files.createDirectories(dir.resolve("auth"));
             Files.writeString(dir.resolve("root_config.json"), "{\"name\":\"" + clientAppId + "\""
-                    + (environment == null ? "" : ",\"environment\":\"" + environment + "\"") + "}");
+                    + (environment == null ? "" : ",\"environment\":\"" + environment + "\"")
+                    + (allowedOrigins.isEmpty() ? "" : ",\"allowed_request_origins\":[\""
+                            + String.join("\",\"", allowedOrigins) + "\"]") + "}");
             Files.writeString(dir.resolve(".mdb/meta.json"), "{\"client_app_id\":\"" + clientAppId + "\"}");
             Files.writeString(dir.resolve("auth/providers.json"), "{\"local-userpass\":{\"name\":\"local-userpass\","
                     + "\"type\":\"local-userpass\",\"disabled\":" + disabled + ",\"config\":" + providerConfig + "}}");

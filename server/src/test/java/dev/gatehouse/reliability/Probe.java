@@ -1,0 +1,101 @@
+package dev.gatehouse.reliability;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Sends requests and checks what every answer must be, whatever was sent: no 5xx, every 4xx an App
+ * Services error body ({@code error}, {@code error_code}, {@code link}) under
+ * {@code Content-Type: application/json}, and an answer at all within the request timeout (a request
+ * that hangs fails with {@link HttpTimeoutException}). Counts requests by status for the report.
+ * Thread-safe.
+ */
+final class Probe {
+    /** Far above any answer's time; only a hung request reaches it. */
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(TIMEOUT).build();
+    private final AtomicLong requests = new AtomicLong();
+    private final Map<Integer, AtomicLong> byStatus = new ConcurrentHashMap<>();
+
+    HttpResponse<String> send(HttpRequest.Builder request) {
+        HttpResponse<String> response;
+        try {
+            response = http.send(request.timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (HttpTimeoutException e) {
+            throw new AssertionError("no answer within " + TIMEOUT + ": " + request.build(), e);
+        } catch (IOException e) {
+            throw new AssertionError("connection failed: " + request.build(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        requests.incrementAndGet();
+        byStatus.computeIfAbsent(response.statusCode(), s -> new AtomicLong()).incrementAndGet();
+        return response;
+    }
+
+    /** Sends and asserts the invariants; returns the response for further checks. */
+    HttpResponse<String> check(HttpRequest.Builder request) {
+        HttpResponse<String> response = send(request);
+        assertWellFormed(response);
+        return response;
+    }
+
+    static void assertWellFormed(HttpResponse<String> response) {
+        int status = response.statusCode();
+        String where = response.request().method() + " " + abbreviate(response.request().uri().toString());
+        if (status >= 500) {
+            throw new AssertionError(where + " answered " + status + ": " + abbreviate(response.body()));
+        }
+        if (status < 400) {
+            return;
+        }
+        String type = response.headers().firstValue("Content-Type").orElse("");
+        if (!type.equals("application/json")) {
+            throw new AssertionError(where + " answered " + status + " with Content-Type '" + type + "': "
+                    + abbreviate(response.body()));
+        }
+        JsonNode body;
+        try {
+            body = JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new AssertionError(where + " answered " + status + " with a body that is not JSON: " + abbreviate(response.body()));
+        }
+        if (body == null || !body.path("error_code").isTextual() || body.path("error_code").asText().isEmpty()
+                || !body.path("error").isTextual() || !body.path("link").isTextual()) {
+            throw new AssertionError(where + " answered " + status + " without the error shape: " + abbreviate(response.body()));
+        }
+    }
+
+    static String abbreviate(String s) {
+        return s.length() > 300 ? s.substring(0, 300) + "... (" + s.length() + " chars)" : s;
+    }
+
+    static HttpRequest.Builder request(String url) {
+        return HttpRequest.newBuilder(URI.create(url));
+    }
+
+    long requests() {
+        return requests.get();
+    }
+
+    Map<Integer, Long> byStatus() {
+        Map<Integer, Long> sorted = new TreeMap<>();
+        byStatus.forEach((k, v) -> sorted.put(k, v.get()));
+        return sorted;
+    }
+}
