@@ -11,6 +11,8 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
  * before {@link #start}.
  */
 public final class HttpServer {
+    /** Pending connections the listen socket holds (the OS may cap it: net.core.somaxconn). */
+    private static final int ACCEPT_QUEUE = 1024;
     private final Javalin javalin;
 
     /** A server that records no metrics (tests that only look at the wire). */
@@ -34,7 +36,22 @@ public final class HttpServer {
             config.router.ignoreTrailingSlashes = true;
             // Requests Jetty refuses before routing still get a JSON error body.
             ProtocolErrors protocolErrors = new ProtocolErrors(publicUrl, ids);
-            config.jetty.modifyServer(server -> server.setErrorHandler(protocolErrors));
+            config.jetty.modifyServer(server -> {
+                server.setErrorHandler(protocolErrors);
+                // A burst of new connections (200 clients at once in the reliability suite) overflowed
+                // the JDK's default listen backlog of 50 and got connection resets; Javalin adds its
+                // connector after this hook, so the size is set as the server starts.
+                server.addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
+                    @Override
+                    public void lifeCycleStarting(org.eclipse.jetty.util.component.LifeCycle event) {
+                        for (var connector : server.getConnectors()) {
+                            if (connector instanceof org.eclipse.jetty.server.ServerConnector c) {
+                                c.setAcceptQueueSize(ACCEPT_QUEUE);
+                            }
+                        }
+                    }
+                });
+            });
             config.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(protocolErrors));
         });
         javalin.before(ctx -> {
