@@ -132,8 +132,9 @@ class ApiFuzzReliabilityTest {
     @AfterContainer
     static void stop() throws IOException {
         long millis = (System.nanoTime() - started) / 1_000_000;
-        System.out.printf("reliability [%s]: fuzzing sent %d requests in %d ms, answers by status: %s%n",
-                TestServer.onPostgres() ? "postgresql" : "sqlite", probe.requests(), millis, probe.byStatus());
+        System.out.printf("reliability [%s]: fuzzing sent %d requests in %d ms, answers by status: %s; "
+                        + "resent without body after a reset: %d%n",
+                TestServer.onPostgres() ? "postgresql" : "sqlite", probe.requests(), millis, probe.byStatus(), probe.resets());
         server.close();
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {

@@ -29,6 +29,7 @@ final class Probe {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(TIMEOUT).build();
     private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong resets = new AtomicLong();
     private final Map<Integer, AtomicLong> byStatus = new ConcurrentHashMap<>();
 
     HttpResponse<String> send(HttpRequest.Builder request) {
@@ -38,7 +39,7 @@ final class Probe {
         } catch (HttpTimeoutException e) {
             throw new AssertionError("no answer within " + TIMEOUT + ": " + request.build(), e);
         } catch (IOException e) {
-            throw new AssertionError("connection failed: " + request.build(), e);
+            response = retryWithoutBody(request, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
@@ -46,6 +47,31 @@ final class Probe {
         requests.incrementAndGet();
         byStatus.computeIfAbsent(response.statusCode(), s -> new AtomicLong()).incrementAndGet();
         return response;
+    }
+
+    /**
+     * Jetty refuses a request line it cannot parse (a {@code %00} in the path) as soon as it reads
+     * it, answers 400 and closes the connection without reading the body. When the client is still
+     * writing a body then, TCP turns the close into a reset, which can discard the answer before the
+     * client reads it: a race in the transport, not a dropped request. Such a request is sent once
+     * more without a body, which must then get a well-formed answer; any other failure still fails.
+     */
+    private HttpResponse<String> retryWithoutBody(HttpRequest.Builder request, IOException first) {
+        HttpRequest original = request.build();
+        String raw = original.uri().getRawPath() + "?" + original.uri().getRawQuery();
+        if (!raw.contains("%00") || original.bodyPublisher().map(b -> b.contentLength() == 0).orElse(true)) {
+            throw new AssertionError("connection failed: " + original, first);
+        }
+        resets.incrementAndGet();
+        try {
+            return http.send(request.copy().method(original.method(), HttpRequest.BodyPublishers.noBody())
+                    .timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new AssertionError("connection failed twice: " + original, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     /** Sends and asserts the invariants; returns the response for further checks. */
@@ -91,6 +117,11 @@ final class Probe {
 
     long requests() {
         return requests.get();
+    }
+
+    /** Requests resent without their body after a reset (see {@link #retryWithoutBody}). */
+    long resets() {
+        return resets.get();
     }
 
     Map<Integer, Long> byStatus() {
