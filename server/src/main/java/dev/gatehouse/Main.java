@@ -294,7 +294,7 @@ public final class Main implements Runnable {
             ServerConfig config = new ServerConfig(host, port, blankToNull(publicUrl), database.dataDir,
                     apps == null ? List.of() : apps, access, refresh, userToken,
                     new HashParameters(argonMemory, argonIterations, argonParallelism), maxRequestBytes, devMailboxRemote, metricsRemote,
-                    mail, functions, database.settings(), keyRefresh, limits).withBreachedPasswords(breached);
+                    mail, functions, database.settings(), keyRefresh, limits, breached);
             Gatehouse server;
             try {
                 server = Gatehouse.start(config);

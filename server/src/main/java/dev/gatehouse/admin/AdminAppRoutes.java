@@ -59,8 +59,9 @@ public final class AdminAppRoutes {
         });
         javalin.get(p + "/{provider}", ctx -> {
             AppConfig app = provider(ctx);
-            Map<String, Object> body = summary(app, providers.current(app));
-            body.put("config", ProviderJson.write(providers.current(app)).get("config"));
+            ProviderConfig current = providers.current(app);
+            Map<String, Object> body = summary(app, current);
+            body.put("config", ProviderJson.write(current).get("config"));
             Responses.json(ctx, 200, body);
         });
         javalin.patch(p + "/{provider}", ctx -> {

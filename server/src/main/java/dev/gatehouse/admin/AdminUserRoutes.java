@@ -163,19 +163,7 @@ public final class AdminUserRoutes {
     }
 
     private static int limit(Context ctx) {
-        String raw = ctx.queryParam("limit");
-        if (raw == null || raw.isEmpty()) {
-            return DEFAULT_PAGE;
-        }
-        try {
-            int limit = Integer.parseInt(raw);
-            if (limit >= 1 && limit <= MAX_PAGE) {
-                return limit;
-            }
-        } catch (NumberFormatException ignored) {
-            // answered below
-        }
-        throw ApiException.badRequest("query parameter 'limit' must be between 1 and " + MAX_PAGE);
+        return Requests.intQuery(ctx, "limit", DEFAULT_PAGE, 1, MAX_PAGE);
     }
 
     /** The App Services admin {@code User} shape (DOCS openapi); times in epoch seconds. */

@@ -71,81 +71,192 @@ public record ServerConfig(
         Objects.requireNonNull(breachedPasswords);
     }
 
-    /** The settings without a breached-password check (which {@link #withBreachedPasswords} adds). */
-    public ServerConfig(String host, int port, String publicUrl, Path dataDir, List<Path> appDirs, Duration accessTokenTtl,
-                        Duration refreshTokenTtl, Duration userTokenTtl, HashParameters hashing, long maxRequestBytes,
-                        boolean devMailboxRemote, boolean metricsRemote, MailSettings mail, FunctionSettings functions,
-                        DatabaseSettings database, Duration signingKeyRefresh, RateLimitSettings rateLimits) {
-        this(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl, userTokenTtl, hashing, maxRequestBytes,
-                devMailboxRemote, metricsRemote, mail, functions, database, signingKeyRefresh, rateLimits,
-                BreachedPasswordSettings.off());
-    }
-
     /** The defaults, with the data directory given. */
     public static ServerConfig defaults(Path dataDir) {
         return new ServerConfig("127.0.0.1", 8080, null, dataDir, List.of(),
                 Duration.ofMinutes(30), Duration.ofDays(60), Duration.ofMinutes(30),
                 HashParameters.OWASP, 64 * 1024, false, false, MailSettings.devMailbox(),
                 FunctionSettings.defaults(), DatabaseSettings.embedded(), Duration.ofSeconds(30),
-                RateLimitSettings.defaults());
+                RateLimitSettings.defaults(), BreachedPasswordSettings.off());
+    }
+    public ServerConfig withPort(int value) {
+        return toBuilder().port(value).build();
+    }
+    public ServerConfig withAppDirs(List<Path> value) {
+        return toBuilder().appDirs(value).build();
+    }
+    public ServerConfig withHashing(HashParameters value) {
+        return toBuilder().hashing(value).build();
+    }
+    public ServerConfig withMail(MailSettings value) {
+        return toBuilder().mail(value).build();
+    }
+    public ServerConfig withFunctions(FunctionSettings value) {
+        return toBuilder().functions(value).build();
+    }
+    public ServerConfig withDatabase(DatabaseSettings value) {
+        return toBuilder().database(value).build();
+    }
+    public ServerConfig withPublicUrl(String value) {
+        return toBuilder().publicUrl(value).build();
+    }
+    public ServerConfig withMetricsRemote(boolean value) {
+        return toBuilder().metricsRemote(value).build();
+    }
+    public ServerConfig withSigningKeyRefresh(Duration value) {
+        return toBuilder().signingKeyRefresh(value).build();
+    }
+    public ServerConfig withRateLimits(RateLimitSettings value) {
+        return toBuilder().rateLimits(value).build();
+    }
+    public ServerConfig withBreachedPasswords(BreachedPasswordSettings value) {
+        return toBuilder().breachedPasswords(value).build();
+    }
+    /**
+     * A builder holding these settings: the one place besides the record header that lists every
+     * field, so that adding a setting touches the header, the builder and nothing else.
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.host = host;
+        b.port = port;
+        b.publicUrl = publicUrl;
+        b.dataDir = dataDir;
+        b.appDirs = appDirs;
+        b.accessTokenTtl = accessTokenTtl;
+        b.refreshTokenTtl = refreshTokenTtl;
+        b.userTokenTtl = userTokenTtl;
+        b.hashing = hashing;
+        b.maxRequestBytes = maxRequestBytes;
+        b.devMailboxRemote = devMailboxRemote;
+        b.metricsRemote = metricsRemote;
+        b.mail = mail;
+        b.functions = functions;
+        b.database = database;
+        b.signingKeyRefresh = signingKeyRefresh;
+        b.rateLimits = rateLimits;
+        b.breachedPasswords = breachedPasswords;
+        return b;
     }
 
-    public ServerConfig withPort(int newPort) {
-        return new ServerConfig(host, newPort, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database, signingKeyRefresh, rateLimits, breachedPasswords);
-    }
+    /** Changes some settings of a copy; {@link #build} validates nothing (see {@link #problems}). */
+    public static final class Builder {
+        private String host;
+        private int port;
+        private String publicUrl;
+        private Path dataDir;
+        private List<Path> appDirs;
+        private Duration accessTokenTtl;
+        private Duration refreshTokenTtl;
+        private Duration userTokenTtl;
+        private HashParameters hashing;
+        private long maxRequestBytes;
+        private boolean devMailboxRemote;
+        private boolean metricsRemote;
+        private MailSettings mail;
+        private FunctionSettings functions;
+        private DatabaseSettings database;
+        private Duration signingKeyRefresh;
+        private RateLimitSettings rateLimits;
+        private BreachedPasswordSettings breachedPasswords;
 
-    public ServerConfig withAppDirs(List<Path> dirs) {
-        return new ServerConfig(host, port, publicUrl, dataDir, dirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database, signingKeyRefresh, rateLimits, breachedPasswords);
-    }
+        private Builder() {}
 
-    public ServerConfig withHashing(HashParameters newHashing) {
-        return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, newHashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database, signingKeyRefresh, rateLimits, breachedPasswords);
-    }
+        public Builder host(String value) {
+            this.host = value;
+            return this;
+        }
 
-    public ServerConfig withMail(MailSettings newMail) {
-        return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, newMail, functions, database, signingKeyRefresh, rateLimits, breachedPasswords);
-    }
+        public Builder port(int value) {
+            this.port = value;
+            return this;
+        }
 
-    public ServerConfig withFunctions(FunctionSettings newFunctions) {
-        return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, newFunctions, database, signingKeyRefresh, rateLimits, breachedPasswords);
-    }
+        public Builder publicUrl(String value) {
+            this.publicUrl = value;
+            return this;
+        }
 
-    public ServerConfig withDatabase(DatabaseSettings newDatabase) {
-        return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, newDatabase, signingKeyRefresh, rateLimits, breachedPasswords);
-    }
+        public Builder dataDir(Path value) {
+            this.dataDir = value;
+            return this;
+        }
 
-    public ServerConfig withPublicUrl(String newPublicUrl) {
-        return new ServerConfig(host, port, newPublicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database, signingKeyRefresh, rateLimits, breachedPasswords);
-    }
+        public Builder appDirs(List<Path> value) {
+            this.appDirs = value;
+            return this;
+        }
 
-    public ServerConfig withMetricsRemote(boolean newMetricsRemote) {
-        return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, newMetricsRemote, mail, functions, database,
-                signingKeyRefresh, rateLimits, breachedPasswords);
-    }
+        public Builder accessTokenTtl(Duration value) {
+            this.accessTokenTtl = value;
+            return this;
+        }
 
-    public ServerConfig withSigningKeyRefresh(Duration newRefresh) {
-        return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database, newRefresh, rateLimits, breachedPasswords);
-    }
+        public Builder refreshTokenTtl(Duration value) {
+            this.refreshTokenTtl = value;
+            return this;
+        }
 
-    public ServerConfig withRateLimits(RateLimitSettings newRateLimits) {
-        return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database,
-                signingKeyRefresh, newRateLimits, breachedPasswords);
-    }
+        public Builder userTokenTtl(Duration value) {
+            this.userTokenTtl = value;
+            return this;
+        }
 
-    public ServerConfig withBreachedPasswords(BreachedPasswordSettings newBreachedPasswords) {
-        return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl, refreshTokenTtl,
-                userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote, mail, functions, database,
-                signingKeyRefresh, rateLimits, newBreachedPasswords);
+        public Builder hashing(HashParameters value) {
+            this.hashing = value;
+            return this;
+        }
+
+        public Builder maxRequestBytes(long value) {
+            this.maxRequestBytes = value;
+            return this;
+        }
+
+        public Builder devMailboxRemote(boolean value) {
+            this.devMailboxRemote = value;
+            return this;
+        }
+
+        public Builder metricsRemote(boolean value) {
+            this.metricsRemote = value;
+            return this;
+        }
+
+        public Builder mail(MailSettings value) {
+            this.mail = value;
+            return this;
+        }
+
+        public Builder functions(FunctionSettings value) {
+            this.functions = value;
+            return this;
+        }
+
+        public Builder database(DatabaseSettings value) {
+            this.database = value;
+            return this;
+        }
+
+        public Builder signingKeyRefresh(Duration value) {
+            this.signingKeyRefresh = value;
+            return this;
+        }
+
+        public Builder rateLimits(RateLimitSettings value) {
+            this.rateLimits = value;
+            return this;
+        }
+
+        public Builder breachedPasswords(BreachedPasswordSettings value) {
+            this.breachedPasswords = value;
+            return this;
+        }
+
+        public ServerConfig build() {
+            return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl,
+                    refreshTokenTtl, userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote,
+                    mail, functions, database, signingKeyRefresh, rateLimits, breachedPasswords);
+        }
     }
 
     /** Every problem with these settings, so that start-up can report them together. */

@@ -48,6 +48,26 @@ public final class Requests {
         }
     }
 
+    /**
+     * An integer query parameter between {@code min} and {@code max}, {@code defaultValue} when
+     * absent or empty, else 400 {@code BadRequest} naming the bounds.
+     */
+    public static int intQuery(Context ctx, String name, int defaultValue, int min, int max) {
+        String raw = ctx.queryParam(name);
+        if (raw == null || raw.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            int value = Integer.parseInt(raw);
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw ApiException.badRequest("query parameter '" + name + "' must be between " + min + " and " + max);
+    }
+
     /** The token of an {@code Authorization: Bearer} header, if any. */
     public static Optional<String> bearer(Context ctx) {
         String header = ctx.header("Authorization");

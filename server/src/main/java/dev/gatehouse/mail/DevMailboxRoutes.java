@@ -3,6 +3,7 @@ package dev.gatehouse.mail;
 import dev.gatehouse.app.Apps;
 import dev.gatehouse.http.ApiException;
 import dev.gatehouse.http.ErrorCode;
+import dev.gatehouse.http.Requests;
 import dev.gatehouse.http.Responses;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -36,24 +37,9 @@ public final class DevMailboxRoutes {
             if (email == null || email.isEmpty()) {
                 throw ApiException.badRequest("query parameter 'email' is required");
             }
-            int limit = parseLimit(ctx.queryParam("limit"));
+            int limit = Requests.intQuery(ctx, "limit", 10, 1, 100);
             Responses.json(ctx, 200, Map.of("messages", mailbox.latest(app.clientAppId(), email, limit)));
         });
-    }
-
-    private static int parseLimit(String raw) {
-        if (raw == null) {
-            return 10;
-        }
-        try {
-            int limit = Integer.parseInt(raw);
-            if (limit >= 1 && limit <= 100) {
-                return limit;
-            }
-        } catch (NumberFormatException ignored) {
-            // answered below
-        }
-        throw ApiException.badRequest("query parameter 'limit' must be between 1 and 100");
     }
 
     private static boolean isLoopback(Context ctx) {
