@@ -8,19 +8,19 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
-/** Helpers shared by the mail delivery tests. */
-final class MailTestSupport {
+/** Helpers shared by the mail delivery tests (and the crash tests of {@code dev.gatehouse.reliability}). */
+public final class MailTestSupport {
     private MailTestSupport() {}
 
     /** A port free at this moment, for a server the test starts later (an SMTP server "coming back"). */
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
     }
 
     /** Polls for an asynchronous outcome (the delivery thread, a child process), failing after a deadline. */
-    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+    public static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -31,7 +31,7 @@ final class MailTestSupport {
     }
 
     /** The text of the {@code type} part of a multipart/alternative message. */
-    static String part(MimeMessage message, String type) throws Exception {
+    public static String part(MimeMessage message, String type) throws Exception {
         if (!message.isMimeType("multipart/alternative")) {
             throw new AssertionError("not multipart/alternative: " + message.getContentType());
         }

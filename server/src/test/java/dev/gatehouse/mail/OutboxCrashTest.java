@@ -13,6 +13,7 @@ import com.icegreen.greenmail.util.ServerSetup;
 import dev.gatehouse.Gatehouse;
 import dev.gatehouse.config.ServerConfig;
 import dev.gatehouse.password.HashParameters;
+import dev.gatehouse.testing.ChildServer;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.net.URI;
@@ -72,7 +73,7 @@ class OutboxCrashTest {
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
-    private final List<Path> logs = new ArrayList<>();
+    private final ChildServer servers = new ChildServer();
     private int starts;
 
     // ---------------------------------------------------------------------------------------------
@@ -104,7 +105,7 @@ class OutboxCrashTest {
             await("a moment when the worker holds no lease and nothing is due for 100 ms", Duration.ofSeconds(20),
                     () -> count(db, "SELECT count(*) FROM outbox WHERE status <> 'queued' OR claimed_until IS NOT NULL "
                             + "OR next_attempt_at <= " + (System.currentTimeMillis() + 100)) == 0);
-            kill(server);
+            ChildServer.kill(server);
 
             // After the crash: 20 messages queued, none leased, none sent.
             List<JsonNode> queued = outboxCli(data, "queued");
@@ -148,9 +149,9 @@ class OutboxCrashTest {
             }
             assertThat(outboxCli(data, "sent")).hasSize(20);
         } catch (Throwable t) {
-            throw withLogs(t);
+            throw servers.withLogs(t);
         } finally {
-            destroy(server);
+            ChildServer.kill(server);
             if (sink != null) {
                 sink.stop();
             }
@@ -182,7 +183,7 @@ class OutboxCrashTest {
                 load.awaitAcks(acksPerPhase);
                 // Requests in flight when the process dies get an I/O error: their outcome is unknown.
                 load.up(false);
-                kill(server.get());
+                ChildServer.kill(server.get());
                 int leasesLeft = count(db, "SELECT count(*) FROM outbox WHERE status = 'queued' AND claimed_until > "
                         + System.currentTimeMillis());
                 System.out.printf("kill %d: %d acknowledged, %d unknown, %d received, %d lease(s) left by dead workers%n",
@@ -237,11 +238,11 @@ class OutboxCrashTest {
             assertThat(duplicated).hasSizeLessThanOrEqualTo(kills);
             assertThat(sent).isEqualTo(distinctRecipients.size());
         } catch (Throwable t) {
-            throw withLogs(t);
+            throw servers.withLogs(t);
         } finally {
             load.stop();
             loader.interrupt();
-            destroy(server.get());
+            ChildServer.kill(server.get());
             sink.stop();
         }
     }
@@ -321,63 +322,29 @@ class OutboxCrashTest {
      * is {@link #PAST_THE_LEASE} ahead.
      */
     private Process serve(Path data, int httpPort, int smtpPort, boolean afterLeases) throws Exception {
-        List<String> command = new ArrayList<>(List.of(java(), "-Xmx256m", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path")));
+        List<String> arguments;
+        String main;
         if (afterLeases) {
-            command.addAll(List.of(ServeLater.class.getName(), data.toString(), Integer.toString(httpPort),
-                    Integer.toString(smtpPort)));
+            main = ServeLater.class.getName();
+            arguments = List.of(data.toString(), Integer.toString(httpPort), Integer.toString(smtpPort));
         } else {
-            command.addAll(List.of("dev.gatehouse.Main", "serve", "--port", Integer.toString(httpPort),
+            main = "dev.gatehouse.Main";
+            arguments = List.of("serve", "--port", Integer.toString(httpPort),
                     "--data-dir", data.toString(),
                     "--smtp-host", "127.0.0.1", "--smtp-port", Integer.toString(smtpPort), "--smtp-security", "none",
                     "--smtp-from", FROM,
                     "--mail-retry-initial", "1s", "--mail-retry-max", "2s", "--mail-poll-interval", "PT0.2S",
                     "--argon2-memory-kib", "1024", "--argon2-iterations", "1",
-                    "--rate-limits", "off"));  // a load of registrations from one IP is the point here
+                    "--rate-limits", "off");  // a load of registrations from one IP is the point here
         }
-        Path log = dir.resolve("server-" + ++starts + ".log");
-        logs.add(log);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        try {
-            await("the server to answer on port " + httpPort, Duration.ofSeconds(30), () -> {
-                if (!process.isAlive()) {
-                    throw new AssertionError("the server exited with " + process.exitValue());
-                }
-                try {
-                    HttpResponse<Void> response = http.send(HttpRequest.newBuilder(
-                                    URI.create(base(httpPort) + "/location")).timeout(Duration.ofSeconds(2)).GET().build(),
-                            HttpResponse.BodyHandlers.discarding());
-                    return response.statusCode() == 200;
-                } catch (IOException e) {
-                    return false;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(e);
-                }
-            });
-        } catch (Throwable t) {
-            process.destroyForcibly();
-            throw t;
-        }
-        return process;
-    }
-
-    /** SIGKILL on Linux: no shutdown hook runs. */
-    private static void kill(Process process) throws InterruptedException {
-        process.destroyForcibly();
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the killed server exits").isTrue();
-    }
-
-    private static void destroy(Process process) throws InterruptedException {
-        if (process != null && process.isAlive()) {
-            kill(process);
-        }
+        return servers.start(main, arguments, dir.resolve("server-" + ++starts + ".log"), base(httpPort) + "/location",
+                Duration.ofSeconds(30));
     }
 
     /** {@code gatehouse outbox --status <status>} in its own JVM: one JSON object per message. */
     private List<JsonNode> outboxCli(Path data, String status) throws Exception {
         Path out = dir.resolve("outbox-" + status + "-" + ++starts + ".out");
-        Process cli = new ProcessBuilder(java(), "-cp", System.getProperty("java.class.path"), "dev.gatehouse.Main",
+        Process cli = new ProcessBuilder(ChildServer.java(), "-cp", System.getProperty("java.class.path"), "dev.gatehouse.Main",
                 "outbox", "--data-dir", data.toString(), "--status", status, "--limit", "100")
                 .redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         assertThat(cli.waitFor(60, TimeUnit.SECONDS)).as("the outbox command ends").isTrue();
@@ -409,10 +376,6 @@ class OutboxCrashTest {
             Gatehouse.start(config, Clock.offset(Clock.systemUTC(), PAST_THE_LEASE), new SecureRandom());
             new CountDownLatch(1).await();
         }
-    }
-
-    private static String java() {
-        return ProcessHandle.current().info().command().orElseThrow(() -> new IllegalStateException("no java command"));
     }
 
     private static String base(int httpPort) {
@@ -484,22 +447,5 @@ class OutboxCrashTest {
         } catch (jakarta.mail.MessagingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** The failure, with the servers' output attached (their logs are in the temporary directory). */
-    private Throwable withLogs(Throwable failure) {
-        StringBuilder text = new StringBuilder();
-        for (Path log : logs) {
-            text.append("\n===== ").append(log.getFileName()).append(" =====\n");
-            try {
-                List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-                lines.subList(Math.max(0, lines.size() - 200), lines.size()).forEach(l -> text.append(l).append('\n'));
-            } catch (IOException e) {
-                text.append("(unreadable: ").append(e).append(")\n");
-            }
-        }
-        System.err.println("OutboxCrashTest: server output" + text);
-        failure.addSuppressed(new AssertionError("server output:" + text));
-        return failure;
     }
 }
