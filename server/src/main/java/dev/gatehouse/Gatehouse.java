@@ -166,7 +166,8 @@ public final class Gatehouse implements AutoCloseable {
             SessionStore sessionStore = new SessionStore();
             UserTokens userTokens = new UserTokens(clock, ids, config.userTokenTtl(), config.mail().resendKeepsEarlierLinks());
             PasswordHasher hasher = new PasswordHasher(config.hashing(), random, metrics.registry());
-            BreachedPasswords breached = breachedPasswords(config);
+            BreachedPasswords breached = breachedPasswords(config, metrics.registry());
+            log.info("breached-password check: {}", breached.describe());
             DevMailbox mailbox = new DevMailbox(database, clock, ids);
             MailSettings mail = config.mail();
             if (mail.smtp() != null) {
@@ -233,9 +234,9 @@ public final class Gatehouse implements AutoCloseable {
     }
 
     /** The breached-password check; an offline list that cannot be read stops start-up. */
-    private static BreachedPasswords breachedPasswords(ServerConfig config) {
+    private static BreachedPasswords breachedPasswords(ServerConfig config, io.micrometer.core.instrument.MeterRegistry meters) {
         try {
-            return BreachedPasswords.open(config.breachedPasswords());
+            return BreachedPasswords.open(config.breachedPasswords(), meters);
         } catch (java.io.IOException e) {
             throw new InvalidConfigException(List.of("breached password file: " + e.getMessage()));
         }

@@ -127,21 +127,31 @@ public final class AdminAccounts {
             return Optional.empty();
         }
         String adminId = row.get()[0];
+        String stored = row.get()[1];
+        // As for users: a hash made with older Argon2id costs is replaced while the secret is at hand.
+        // Only if unchanged since it was read, so a concurrent password change is never undone.
+        String rehashed = hasher.needsRehash(stored) ? hasher.hash(secret) : null;
         String sessionId = ids.objectId();
         String access = ids.userToken();
         String refresh = ids.userToken();
         Instant now = clock.instant();
-        database.useTransaction(h -> h.createUpdate("INSERT INTO admin_sessions (id, admin_id, access_hash, "
-                        + "access_expires_at, refresh_hash, created_at, expires_at) "
-                        + "VALUES (:id, :admin, :access, :accessExpires, :refresh, :now, :expires)")
-                .bind("id", sessionId)
-                .bind("admin", adminId)
-                .bind("access", Digests.sha256(access))
-                .bind("accessExpires", now.plus(ACCESS_TTL).toEpochMilli())
-                .bind("refresh", Digests.sha256(refresh))
-                .bind("now", now.toEpochMilli())
-                .bind("expires", now.plus(SESSION_TTL).toEpochMilli())
-                .execute());
+        database.useTransaction(h -> {
+            if (rehashed != null) {
+                h.createUpdate("UPDATE admins SET secret_hash = :new WHERE id = :id AND secret_hash = :old")
+                        .bind("new", rehashed).bind("id", adminId).bind("old", stored).execute();
+            }
+            h.createUpdate("INSERT INTO admin_sessions (id, admin_id, access_hash, "
+                    + "access_expires_at, refresh_hash, created_at, expires_at) "
+                    + "VALUES (:id, :admin, :access, :accessExpires, :refresh, :now, :expires)")
+                    .bind("id", sessionId)
+                    .bind("admin", adminId)
+                    .bind("access", Digests.sha256(access))
+                    .bind("accessExpires", now.plus(ACCESS_TTL).toEpochMilli())
+                    .bind("refresh", Digests.sha256(refresh))
+                    .bind("now", now.toEpochMilli())
+                    .bind("expires", now.plus(SESSION_TTL).toEpochMilli())
+                    .execute();
+        });
         return Optional.of(new Login(access, refresh, adminId, sessionId));
     }
 

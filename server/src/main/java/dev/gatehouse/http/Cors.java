@@ -41,6 +41,9 @@ public final class Cors {
             throw new ApiException(ErrorCode.DomainNotAllowed, "requests from this origin are not allowed");
         }
         ctx.header("Access-Control-Allow-Origin", origin);
+        // Not a CORS-safelisted response header: without this a browser app cannot read how long a
+        // 429 asks it to wait.
+        ctx.header("Access-Control-Expose-Headers", "Retry-After");
     }
 
     /** The client app id of {@code /api/client/v2.0/app/{app}/...}, or null on the app-less routes. */

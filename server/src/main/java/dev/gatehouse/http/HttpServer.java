@@ -59,6 +59,7 @@ public final class HttpServer {
             ctx.attribute(PublicUrl.ATTRIBUTE, publicUrl.orEmpty());
             ctx.attribute(Requests.MAX_BYTES_ATTRIBUTE, maxRequestBytes);
             Requests.refuseNulInQuery(ctx);
+            Requests.refuseOversizedBody(ctx, maxRequestBytes);
         });
         Cors.install(javalin, origins);
         ErrorResponses.install(javalin);

@@ -54,13 +54,16 @@ final class ProtocolErrors extends ErrorHandler {
         ErrorCode code = switch (status) {
             case 404, 405 -> ErrorCode.NotFound;
             case 413, 414, 431 -> ErrorCode.RequestTooLarge;
+            // Jetty's 505 is the client's fault too: a request line with no HTTP/1.x version (garbage,
+            // HTTP/0.9, "HTTP/7.3"). The status is Jetty's and stays; the code says what to fix.
+            case 505 -> ErrorCode.BadRequest;
             default -> status >= 500 ? ErrorCode.InternalServerError : ErrorCode.BadRequest;
         };
         String message = switch (code) {
             case NotFound -> "no route matches this method and path";
             case RequestTooLarge -> "request line, headers or body too large";
             case InternalServerError -> "internal server error";
-            default -> "malformed HTTP request";
+            default -> status == 505 ? "malformed HTTP request: not HTTP/1.0 or HTTP/1.1" : "malformed HTTP request";
         };
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", message);

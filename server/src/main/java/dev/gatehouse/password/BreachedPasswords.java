@@ -2,6 +2,9 @@ package dev.gatehouse.password;
 
 import dev.gatehouse.http.ApiException;
 import dev.gatehouse.http.ErrorCode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.URI;
@@ -14,8 +17,10 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,24 +43,47 @@ public final class BreachedPasswords {
     private final HttpClient http;
     /** First 8 bytes of each listed SHA-1, sorted; a 64-bit prefix makes false alarms vanishingly rare. */
     private final long[] offline;
+    /** Checks by outcome: an operator must see a fail-open API accepting unchecked passwords. */
+    private final Counter clean;
+    private final Counter breached;
+    private final Counter unavailable;
 
-    private BreachedPasswords(BreachedPasswordSettings settings, long[] offline) {
+    private BreachedPasswords(BreachedPasswordSettings settings, long[] offline, MeterRegistry meters) {
         this.rangeUrl = settings.apiBase() == null ? null : settings.apiBase().replaceAll("/+$", "") + "/range/";
         this.timeout = settings.timeout();
         this.failClosed = settings.failClosed();
         this.http = rangeUrl == null ? null : HttpClient.newBuilder().connectTimeout(settings.timeout())
                 .followRedirects(HttpClient.Redirect.NORMAL).build();
         this.offline = offline;
+        this.clean = counter(meters, "clean");
+        this.breached = counter(meters, "breached");
+        this.unavailable = counter(meters, failClosed ? "unavailable_refused" : "unavailable_accepted");
+    }
+
+    private static Counter counter(MeterRegistry meters, String outcome) {
+        return Counter.builder("gatehouse.password.breach.checks")
+                .description("New passwords checked against known breaches, by outcome (unavailable: the range API "
+                        + "could not answer, and the password was accepted or refused as configured)")
+                .tag("outcome", outcome)
+                .register(meters);
     }
 
     /** No check at all, the default. */
     public static BreachedPasswords off() {
-        return new BreachedPasswords(BreachedPasswordSettings.off(), new long[0]);
+        return new BreachedPasswords(BreachedPasswordSettings.off(), new long[0], new CompositeMeterRegistry());
     }
 
-    /** The check these settings describe; reads the offline list now, so a bad file stops start-up. */
+    /** The check these settings describe, counting nothing (the CLI). */
     public static BreachedPasswords open(BreachedPasswordSettings settings) throws IOException {
-        return new BreachedPasswords(settings, settings.file() == null ? new long[0] : load(settings.file()));
+        return open(settings, new CompositeMeterRegistry());
+    }
+
+    /**
+     * The check these settings describe, its outcomes counted in {@code meters}; reads the offline
+     * list now, so a bad file stops start-up.
+     */
+    public static BreachedPasswords open(BreachedPasswordSettings settings, MeterRegistry meters) throws IOException {
+        return new BreachedPasswords(settings, settings.file() == null ? new long[0] : load(settings.file()), meters);
     }
 
     /**
@@ -68,17 +96,24 @@ public final class BreachedPasswords {
         }
         byte[] sha1 = sha1(password);
         if (offline.length > 0 && Arrays.binarySearch(offline, prefix64(sha1)) >= 0) {
+            breached.increment();
             throw ApiException.badRequest(BREACHED);
         }
         if (rangeUrl != null) {
             Boolean found = askRange(HEX.formatHex(sha1));
             if (Boolean.TRUE.equals(found)) {
+                breached.increment();
                 throw ApiException.badRequest(BREACHED);
             }
-            if (found == null && failClosed) {
-                throw new ApiException(ErrorCode.ServiceUnavailable, UNAVAILABLE);
+            if (found == null) {
+                unavailable.increment();
+                if (failClosed) {
+                    throw new ApiException(ErrorCode.ServiceUnavailable, UNAVAILABLE);
+                }
+                return;
             }
         }
+        clean.increment();
     }
 
     /** Whether the API lists this SHA-1 (uppercase hex), or null when it could not be asked. */
@@ -172,12 +207,19 @@ public final class BreachedPasswords {
         return e.code() == ErrorCode.BadRequest && BREACHED.equals(e.getMessage());
     }
 
-    /** How many hashes the offline list holds, for the start-up log. */
-    public int offlineSize() {
-        return offline.length;
-    }
-
-    public boolean enabled() {
-        return rangeUrl != null || offline.length > 0;
+    /** What is checked, for the start-up log: the API's URL (not secret: a public range endpoint) and the list's size. */
+    public String describe() {
+        if (rangeUrl == null && offline.length == 0) {
+            return "off";
+        }
+        List<String> sources = new ArrayList<>();
+        if (rangeUrl != null) {
+            sources.add("range API " + rangeUrl + " (fail-" + (failClosed ? "closed" : "open") + ", timeout "
+                    + timeout.toMillis() + " ms)");
+        }
+        if (offline.length > 0) {
+            sources.add("offline list of " + offline.length + " hashes");
+        }
+        return String.join(" and ", sources);
     }
 }

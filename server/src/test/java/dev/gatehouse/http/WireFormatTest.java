@@ -61,6 +61,8 @@ class WireFormatTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"x@y.z\",\"password\":\"nope-nope\"}")));
         assertThat(error.statusCode()).isEqualTo(401);
         assertThat(error.headers().firstValue("Access-Control-Allow-Origin")).hasValue("http://app.example");
+        // A browser app may read a 429's Retry-After (rate limits, mail quota) only if it is exposed.
+        assertThat(error.headers().firstValue("Access-Control-Expose-Headers")).hasValue("Retry-After");
     }
 
     @Test

@@ -109,7 +109,13 @@ class BreachedPasswordsTest {
                     "/hibp/range/" + sha1(BREACHED).substring(0, 5) + " body=0 padding=true",
                     "/hibp/range/" + sha1(CLEAN).substring(0, 5) + " body=0 padding=true");
             assertThat(server.rows("SELECT email FROM users")).hasSize(1);
+            assertThat(metrics(server)).contains("gatehouse_password_breach_checks_total{outcome=\"breached\"} 1.0",
+                    "gatehouse_password_breach_checks_total{outcome=\"clean\"} 1.0");
         }
+    }
+
+    private static String metrics(TestServer server) {
+        return TestServer.expectStatus(server.get(server.url() + "/metrics", null), 200).body();
     }
 
     @Test
@@ -150,6 +156,7 @@ class BreachedPasswordsTest {
             assertRefused(register(server, "closed@example.com", CLEAN), 503, "ServiceUnavailable",
                     BreachedPasswords.UNAVAILABLE);
             assertThat(server.rows("SELECT email FROM users WHERE email = ?", "closed@example.com")).isEmpty();
+            assertThat(metrics(server)).contains("gatehouse_password_breach_checks_total{outcome=\"unavailable_refused\"} 1.0");
         }
     }
 
