@@ -17,6 +17,7 @@ import dev.gatehouse.token.TokenStatus;
 import dev.gatehouse.token.UserTokens;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -220,6 +221,8 @@ public final class HostedPageRoutes {
         if (type == null || !type.toLowerCase(Locale.ROOT).startsWith(FORM)) {
             return FormFields.parse(null);
         }
-        return FormFields.parse(ctx.body());
+        // Always UTF-8, the pages' own encoding, whatever charset the Content-Type names: Javalin's
+        // ctx.body() would decode with that charset and fail on one the JVM lacks (found by fuzzing).
+        return FormFields.parse(new String(ctx.bodyAsBytes(), StandardCharsets.UTF_8));
     }
 }
