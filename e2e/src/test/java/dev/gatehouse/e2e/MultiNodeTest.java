@@ -28,9 +28,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -264,11 +267,77 @@ class MultiNodeTest {
     }
 
     // ---------------------------------------------------------------------------------------------
-    // 4. realm-web, a different node per call
+    // 4. Races across nodes
+    // ---------------------------------------------------------------------------------------------
+
+    /**
+     * The races of the server's reliability suite, spread over the three nodes: the database, not a
+     * node's memory, must pick the one winner. Each race releases its requests together from virtual
+     * threads, a third to each node.
+     */
+    @Test
+    @Order(6)
+    void one_email_one_confirmation_and_one_reset_token_raced_across_the_nodes_have_one_winner_each() throws Exception {
+        String email = uniqueEmail("race");
+        Map<String, Long> registered = race("register one email", n -> post(node(n), "/register",
+                body("email", email, "password", PASSWORD)));
+        assertThat(registered).containsExactlyInAnyOrderEntriesOf(Map.of("201", 1L, "409 AccountNameInUse", RACERS - 1L));
+        assertThat(cluster.number("SELECT count(*) FROM users WHERE email = ?", email)).isEqualTo(1);
+
+        JsonNode confirm = latestMail(email, "confirmation");
+        Map<String, Long> confirmed = race("confirm with one token", n -> post(node(n), "/confirm",
+                body("token", confirm.path("token").asText(), "tokenId", confirm.path("tokenId").asText())));
+        assertThat(confirmed).containsExactlyInAnyOrderEntriesOf(Map.of("204", 1L, "400 UserpassTokenInvalid", RACERS - 1L));
+        login(node(1), email, PASSWORD);
+
+        expectStatus(post(node(2), "/reset/send", body("email", email)), 204);
+        JsonNode reset = latestMail(email, "reset");
+        String newPassword = "raced-Passw0rd";
+        Map<String, Long> resets = race("reset with one token", n -> post(node(n), "/reset", body("token",
+                reset.path("token").asText(), "tokenId", reset.path("tokenId").asText(), "password", newPassword)));
+        assertThat(resets).containsExactlyInAnyOrderEntriesOf(Map.of("204", 1L, "400 UserpassTokenInvalid", RACERS - 1L));
+        login(node(3), email, newPassword);
+    }
+
+    private static final int RACERS = 150;
+
+    /** Sends {@link #RACERS} requests at once, request i to node i % 3 + 1; counts the answers by status and error code. */
+    private static Map<String, Long> race(String name, IntFunction<HttpResponse<String>> request)
+            throws Exception {
+        CountDownLatch ready = new CountDownLatch(RACERS);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+        long started;
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < RACERS; i++) {
+                int node = i % 3 + 1;
+                answers.add(threads.submit(() -> {
+                    ready.countDown();
+                    go.await();
+                    return request.apply(node);
+                }));
+            }
+            ready.await();
+            started = System.nanoTime();
+            go.countDown();
+        }
+        Map<String, Long> byAnswer = new TreeMap<>();
+        for (var answer : answers) {
+            HttpResponse<String> response = answer.get();
+            String code = response.statusCode() >= 400 ? " " + json(response).path("error_code").asText() : "";
+            byAnswer.merge(response.statusCode() + code, 1L, Long::sum);
+        }
+        System.out.printf("multinode race: %-24s %d requests over 3 nodes in %d ms: %s%n", name, RACERS,
+                (System.nanoTime() - started) / 1_000_000, byAnswer);
+        return byAnswer;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // 5. realm-web, a different node per call
     // ---------------------------------------------------------------------------------------------
 
     @Test
-    @Order(6)
+    @Order(7)
     void realm_web_passes_the_compatibility_suite_with_a_different_node_per_call() throws Exception {
         String harnessUrl = "http://127.0.0.1:" + harness.getAddress().getPort();
         long[] before = cluster.proxy().served();
@@ -297,11 +366,11 @@ class MultiNodeTest {
     }
 
     // ---------------------------------------------------------------------------------------------
-    // 5. The outbox, worked on by every node
+    // 6. The outbox, worked on by every node
     // ---------------------------------------------------------------------------------------------
 
     @Test
-    @Order(7)
+    @Order(8)
     void every_queued_email_was_sent_exactly_once() throws MessagingException {
         // The tests before sent mail from every node; one more registration per node keeps this test whole on its own.
         for (NodeProcess node : cluster.nodes()) {
