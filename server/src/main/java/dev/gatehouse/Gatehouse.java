@@ -165,7 +165,7 @@ public final class Gatehouse implements AutoCloseable {
             UserStore users = new UserStore();
             SessionStore sessionStore = new SessionStore();
             UserTokens userTokens = new UserTokens(clock, ids, config.userTokenTtl(), config.mail().resendKeepsEarlierLinks());
-            PasswordHasher hasher = new PasswordHasher(config.hashing(), random, metrics.registry());
+            PasswordHasher hasher = new PasswordHasher(config.hashing(), random, metrics.registry(), config.hashConcurrency());
             BreachedPasswords breached = breachedPasswords(config);
             DevMailbox mailbox = new DevMailbox(database, clock, ids);
             MailSettings mail = config.mail();
