@@ -25,6 +25,9 @@ final class NativeArgon2 implements Argon2 {
     static final Set<String> V3_FLAGS = Set.of("avx", "avx2", "bmi1", "bmi2", "f16c", "fma", "abm", "movbe", "xsave");
     static final Set<String> V2_FLAGS = Set.of("cx16", "lahf_lm", "popcnt", "sse4_1", "sse4_2", "ssse3");
 
+    /** Loaded once per JVM: a second copy of the library would bind nothing new. */
+    private static NativeArgon2 loaded;
+
     private final String variant;
 
     private NativeArgon2(String variant) {
@@ -32,12 +35,19 @@ final class NativeArgon2 implements Argon2 {
     }
 
     /**
-     * Loads the build this CPU can run and checks it against RFC 9106's test vector.
+     * Loads the build this CPU can run, once, and checks it against RFC 9106's test vector.
      *
      * @throws UnsupportedOperationException with the reason, when there is none to load or it
      *     computes wrong tags (then the caller falls back to {@link BouncyCastleArgon2})
      */
-    static NativeArgon2 load() {
+    static synchronized NativeArgon2 load() {
+        if (loaded == null) {
+            loaded = loadLibrary();
+        }
+        return loaded;
+    }
+
+    private static NativeArgon2 loadLibrary() {
         String os = System.getProperty("os.name", "");
         String arch = System.getProperty("os.arch", "");
         if (!os.equals("Linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
@@ -65,12 +75,12 @@ final class NativeArgon2 implements Argon2 {
         } catch (UnsatisfiedLinkError e) {
             throw new UnsupportedOperationException("cannot load " + resource + ": " + e.getMessage(), e);
         }
-        NativeArgon2 loaded = new NativeArgon2(variant);
+        NativeArgon2 library = new NativeArgon2(variant);
         // A miscompiled library would lock every user out: refuse it rather than hash with it.
-        if (!Arrays.equals(loaded.rfc9106Tag(), HexFormat.of().parseHex(Rfc9106.TAG))) {
+        if (!Arrays.equals(library.rfc9106Tag(), HexFormat.of().parseHex(Rfc9106.TAG))) {
             throw new UnsupportedOperationException("the " + variant + " build fails RFC 9106's test vector");
         }
-        return loaded;
+        return library;
     }
 
     /** The best build for these flags, null when neither runs. */
