@@ -17,13 +17,19 @@ final class Argon2Choice {
 
     private Argon2Choice() {}
 
-    /** The implementation this process uses; the first call chooses, loads and logs. */
-    static Argon2 selected() {
-        return Holder.SELECTED;
-    }
+    private static Argon2 selected;
 
-    private static final class Holder {
-        static final Argon2 SELECTED = choose(mode());
+    /**
+     * The implementation this process uses; the first call chooses, loads and logs.
+     *
+     * @throws IllegalArgumentException for an unknown mode, or {@code native} when it does not load
+     *     (again on the next call: nothing is chosen until a call succeeds)
+     */
+    static synchronized Argon2 selected() {
+        if (selected == null) {
+            selected = choose(mode());
+        }
+        return selected;
     }
 
     private static String mode() {
@@ -41,9 +47,15 @@ final class Argon2Choice {
                 return new BouncyCastleArgon2();
             }
             case "native" -> {
-                NativeArgon2 loaded = NativeArgon2.load();  // no fallback: the operator asked for this one
-                log.info("Argon2id: {} ({}=native)", loaded.name(), PROPERTY);
-                return loaded;
+                try {
+                    NativeArgon2 loaded = NativeArgon2.load();
+                    log.info("Argon2id: {} ({}=native)", loaded.name(), PROPERTY);
+                    return loaded;
+                } catch (UnsupportedOperationException e) {
+                    // No fallback: the operator asked for this one.
+                    throw new IllegalArgumentException(
+                            PROPERTY + "=native, but the native library is unavailable: " + e.getMessage(), e);
+                }
             }
             case "auto" -> {
                 try {

@@ -50,7 +50,12 @@ public final class PasswordHasher {
         this(parameters, random, meters, Runtime.getRuntime().availableProcessors());
     }
 
-    /** A hasher running at most {@code concurrency} hashes and verifications at once. */
+    /**
+     * A hasher running at most {@code concurrency} hashes and verifications at once.
+     *
+     * @throws IllegalArgumentException when the {@code gatehouse.argon2} setting cannot be met
+     *     (an unknown value, or {@code native} where the library does not load)
+     */
     public PasswordHasher(HashParameters parameters, SecureRandom random, MeterRegistry meters, int concurrency) {
         this(parameters, random, meters, concurrency, Argon2Choice.selected());
     }
