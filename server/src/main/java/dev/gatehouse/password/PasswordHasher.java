@@ -126,11 +126,25 @@ public final class PasswordHasher {
             verifyUntimed(password, decoyHash);
             return false;
         }
+        byte[] salt = decode(m.group(4));
+        byte[] expected = decode(m.group(5));
+        // The reference C code refuses salts under 8 bytes and tags under 4 (Bouncy Castle computes
+        // them): malformed for both, as ForeignHashes' bounds already say for imported hashes.
+        if (salt == null || expected == null || salt.length < 8 || expected.length < 4) {
+            verifyUntimed(password, decoyHash);
+            return false;
+        }
         verifications.incrementAndGet();
-        HashParameters stored = storedParameters(m);
-        byte[] salt = B64_DECODE.decode(m.group(4));
-        byte[] expected = B64_DECODE.decode(m.group(5));
-        return MessageDigest.isEqual(expected, derive(password, salt, stored, expected.length));
+        return MessageDigest.isEqual(expected, derive(password, salt, storedParameters(m), expected.length));
+    }
+
+    /** The bytes of unpadded base64, or null where the length cannot be base64 (one char too many). */
+    private static byte[] decode(String base64) {
+        try {
+            return B64_DECODE.decode(base64);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /**
