@@ -165,7 +165,12 @@ public final class Gatehouse implements AutoCloseable {
             UserStore users = new UserStore();
             SessionStore sessionStore = new SessionStore();
             UserTokens userTokens = new UserTokens(clock, ids, config.userTokenTtl(), config.mail().resendKeepsEarlierLinks());
-            PasswordHasher hasher = new PasswordHasher(config.hashing(), random, metrics.registry());
+            PasswordHasher hasher;
+            try {
+                hasher = new PasswordHasher(config.hashing(), random, metrics.registry(), config.hashConcurrency());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigException(List.of(e.getMessage()));  // gatehouse.argon2 (docs/passwords.md)
+            }
             BreachedPasswords breached = breachedPasswords(config, metrics.registry());
             log.info("breached-password check: {}", breached.describe());
             DevMailbox mailbox = new DevMailbox(database, clock, ids);

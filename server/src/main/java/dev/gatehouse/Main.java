@@ -150,6 +150,11 @@ public final class Main implements Runnable {
                 description = "Argon2id lanes (env GATEHOUSE_ARGON2_PARALLELISM, default ${DEFAULT-VALUE}).")
         int argonParallelism;
 
+        @Option(names = "--hash-concurrency", defaultValue = "${env:GATEHOUSE_HASH_CONCURRENCY:-0}",
+                description = "Argon2id hashes and verifications run at once, each holding the Argon2 memory; the rest "
+                        + "queue. 0 means the number of cores (env GATEHOUSE_HASH_CONCURRENCY).")
+        int hashConcurrency;
+
         @Option(names = "--max-request-bytes", defaultValue = "${env:GATEHOUSE_MAX_REQUEST_BYTES:-65536}",
                 description = "Largest request body (env GATEHOUSE_MAX_REQUEST_BYTES, default ${DEFAULT-VALUE}).")
         long maxRequestBytes;
@@ -293,7 +298,8 @@ public final class Main implements Runnable {
                     secretsFromEnvironment(System.getenv()));
             ServerConfig config = new ServerConfig(host, port, blankToNull(publicUrl), database.dataDir,
                     apps == null ? List.of() : apps, access, refresh, userToken,
-                    new HashParameters(argonMemory, argonIterations, argonParallelism), maxRequestBytes, devMailboxRemote, metricsRemote,
+                    new HashParameters(argonMemory, argonIterations, argonParallelism),
+                    hashConcurrency == 0 ? Runtime.getRuntime().availableProcessors() : hashConcurrency, maxRequestBytes, devMailboxRemote, metricsRemote,
                     mail, functions, database.settings(), keyRefresh, limits, breached);
             Gatehouse server;
             try {

@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param refreshTokenTtl refresh token lifetime (App Services default: 60 days)
  * @param userTokenTtl confirmation and reset token lifetime (App Services: 30 minutes)
  * @param hashing Argon2id parameters for new password hashes
+ * @param hashConcurrency most Argon2id hashes and verifications running at once, each holding
+ *     {@code hashing.memoryKib()}; the others queue (default: the processor count)
  * @param maxRequestBytes largest request body accepted
  * @param devMailboxRemote serve the dev mailbox to non-loopback clients too
  * @param metricsRemote serve {@code /metrics} to non-loopback clients too
@@ -45,6 +47,7 @@ public record ServerConfig(
         Duration refreshTokenTtl,
         Duration userTokenTtl,
         HashParameters hashing,
+        int hashConcurrency,
         long maxRequestBytes,
         boolean devMailboxRemote,
         boolean metricsRemote,
@@ -75,7 +78,7 @@ public record ServerConfig(
     public static ServerConfig defaults(Path dataDir) {
         return new ServerConfig("127.0.0.1", 8080, null, dataDir, List.of(),
                 Duration.ofMinutes(30), Duration.ofDays(60), Duration.ofMinutes(30),
-                HashParameters.OWASP, 64 * 1024, false, false, MailSettings.devMailbox(),
+                HashParameters.OWASP, Runtime.getRuntime().availableProcessors(), 64 * 1024, false, false, MailSettings.devMailbox(),
                 FunctionSettings.defaults(), DatabaseSettings.embedded(), Duration.ofSeconds(30),
                 RateLimitSettings.defaults(), BreachedPasswordSettings.off());
     }
@@ -127,6 +130,7 @@ public record ServerConfig(
         b.refreshTokenTtl = refreshTokenTtl;
         b.userTokenTtl = userTokenTtl;
         b.hashing = hashing;
+        b.hashConcurrency = hashConcurrency;
         b.maxRequestBytes = maxRequestBytes;
         b.devMailboxRemote = devMailboxRemote;
         b.metricsRemote = metricsRemote;
@@ -150,6 +154,7 @@ public record ServerConfig(
         private Duration refreshTokenTtl;
         private Duration userTokenTtl;
         private HashParameters hashing;
+        private int hashConcurrency;
         private long maxRequestBytes;
         private boolean devMailboxRemote;
         private boolean metricsRemote;
@@ -207,6 +212,11 @@ public record ServerConfig(
             return this;
         }
 
+        public Builder hashConcurrency(int value) {
+            this.hashConcurrency = value;
+            return this;
+        }
+
         public Builder maxRequestBytes(long value) {
             this.maxRequestBytes = value;
             return this;
@@ -254,7 +264,7 @@ public record ServerConfig(
 
         public ServerConfig build() {
             return new ServerConfig(host, port, publicUrl, dataDir, appDirs, accessTokenTtl,
-                    refreshTokenTtl, userTokenTtl, hashing, maxRequestBytes, devMailboxRemote, metricsRemote,
+                    refreshTokenTtl, userTokenTtl, hashing, hashConcurrency, maxRequestBytes, devMailboxRemote, metricsRemote,
                     mail, functions, database, signingKeyRefresh, rateLimits, breachedPasswords);
         }
     }
@@ -284,6 +294,9 @@ public record ServerConfig(
         }
         if (userTokenTtl.compareTo(Duration.ofMinutes(1)) < 0 || userTokenTtl.compareTo(Duration.ofDays(7)) > 0) {
             problems.add("confirmation/reset token lifetime must be between 1 minute and 7 days, got " + userTokenTtl);
+        }
+        if (hashConcurrency < 1 || hashConcurrency > 1024) {
+            problems.add("hash concurrency must be between 1 and 1024, got " + hashConcurrency);
         }
         if (maxRequestBytes < 1024) {
             problems.add("max request size must be at least 1024 bytes, got " + maxRequestBytes);

@@ -6,17 +6,18 @@ import java.security.SecureRandom;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
-import org.bouncycastle.crypto.params.Argon2Parameters;
 
 /**
  * Argon2id password hashing in PHC string form ({@code $argon2id$v=19$m=..,t=..,p=..$salt$hash}),
- * through Bouncy Castle. Verification reads the parameters from the stored string, so hashes made
+ * by the native reference code where it loads, else Bouncy Castle ({@link Argon2Choice}). At most
+ * {@code concurrency} hashes and verifications run at once; the others queue ({@link HashPermits}).
+ * Verification reads the parameters from the stored string, so hashes made
  * with older parameters keep working, and so do imported hashes of other schemes ({@link ForeignHashes}),
  * which {@link #needsRehash} tells the login to replace. Thread-safe.
  */
@@ -36,15 +37,35 @@ public final class PasswordHasher {
     /** Argon2id is the dearest thing a request does; operators watch its time to tune the parameters. */
     private final Timer hashTimer;
     private final Timer verifyTimer;
+    private final Argon2 argon2;
+    private final HashPermits permits;
 
     /** A hasher that records nothing (tests, benchmarks): an empty composite registry makes no-op meters. */
     public PasswordHasher(HashParameters parameters, SecureRandom random) {
         this(parameters, random, new CompositeMeterRegistry());
     }
 
+    /** A hasher running as many hashes at once as there are processors. */
     public PasswordHasher(HashParameters parameters, SecureRandom random, MeterRegistry meters) {
+        this(parameters, random, meters, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * A hasher running at most {@code concurrency} hashes and verifications at once.
+     *
+     * @throws IllegalArgumentException when the {@code gatehouse.argon2} setting cannot be met
+     *     (an unknown value, or {@code native} where the library does not load)
+     */
+    public PasswordHasher(HashParameters parameters, SecureRandom random, MeterRegistry meters, int concurrency) {
+        this(parameters, random, meters, concurrency, Argon2Choice.selected());
+    }
+
+    PasswordHasher(HashParameters parameters, SecureRandom random, MeterRegistry meters, int concurrency,
+            Argon2 argon2) {
         this.parameters = parameters;
         this.random = random;
+        this.argon2 = argon2;
+        this.permits = new HashPermits(concurrency, meters);
         this.hashTimer = timer(meters, "hash");
         this.verifyTimer = timer(meters, "verify");
         byte[] decoy = new byte[24];
@@ -61,12 +82,15 @@ public final class PasswordHasher {
     }
 
     public String hash(String password) {
-        long start = System.nanoTime();
-        try {
-            return hashUntimed(password);
-        } finally {
-            hashTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-        }
+        return permits.run(() -> {
+            // Timed inside the permit: the queue has its own timer (HashPermits).
+            long start = System.nanoTime();
+            try {
+                return hashUntimed(password);
+            } finally {
+                hashTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            }
+        });
     }
 
     private String hashUntimed(String password) {
@@ -79,12 +103,14 @@ public final class PasswordHasher {
 
     /** Constant-time check of {@code password} against a stored PHC string; false for malformed ones. */
     public boolean verify(String password, String phc) {
-        long start = System.nanoTime();
-        try {
-            return verifyUntimed(password, phc);
-        } finally {
-            verifyTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-        }
+        return permits.run(() -> {
+            long start = System.nanoTime();
+            try {
+                return verifyUntimed(password, phc);
+            } finally {
+                verifyTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            }
+        });
     }
 
     private boolean verifyUntimed(String password, String phc) {
@@ -100,11 +126,25 @@ public final class PasswordHasher {
             verifyUntimed(password, decoyHash);
             return false;
         }
+        byte[] salt = decode(m.group(4));
+        byte[] expected = decode(m.group(5));
+        // The reference C code refuses salts under 8 bytes and tags under 4 (Bouncy Castle computes
+        // them): malformed for both, as ForeignHashes' bounds already say for imported hashes.
+        if (salt == null || expected == null || salt.length < 8 || expected.length < 4) {
+            verifyUntimed(password, decoyHash);
+            return false;
+        }
         verifications.incrementAndGet();
-        HashParameters stored = storedParameters(m);
-        byte[] salt = B64_DECODE.decode(m.group(4));
-        byte[] expected = B64_DECODE.decode(m.group(5));
-        return MessageDigest.isEqual(expected, derive(password, salt, stored, expected.length));
+        return MessageDigest.isEqual(expected, derive(password, salt, storedParameters(m), expected.length));
+    }
+
+    /** The bytes of unpadded base64, or null where the length cannot be base64 (one char too many). */
+    private static byte[] decode(String base64) {
+        try {
+            return B64_DECODE.decode(base64);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /**
@@ -138,18 +178,17 @@ public final class PasswordHasher {
         return verifications.get();
     }
 
-    private static byte[] derive(String password, byte[] salt, HashParameters p, int length) {
-        Argon2Parameters params = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
-                .withVersion(Argon2Parameters.ARGON2_VERSION_13)
-                .withMemoryAsKB(p.memoryKib())
-                .withIterations(p.iterations())
-                .withParallelism(p.parallelism())
-                .withSalt(salt)
-                .build();
-        Argon2BytesGenerator generator = new Argon2BytesGenerator();
-        generator.init(params);
-        byte[] out = new byte[length];
-        generator.generateBytes(password.getBytes(StandardCharsets.UTF_8), out);
-        return out;
+    /** Which Argon2id implementation this hasher uses, as logged at start-up: "native (avx2)", "bouncycastle". */
+    public String implementation() {
+        return argon2.name();
+    }
+
+    private byte[] derive(String password, byte[] salt, HashParameters p, int length) {
+        byte[] bytes = password.getBytes(StandardCharsets.UTF_8);
+        try {
+            return argon2.argon2id(bytes, salt, null, null, p, length);
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+        }
     }
 }

@@ -47,6 +47,9 @@ class MetricsTest {
             // Registration hashes once; three logins verify once each.
             assertThat(value(text, "gatehouse_password_hash_seconds_count", "operation=\"hash\"")).isEqualTo(1.0);
             assertThat(value(text, "gatehouse_password_hash_seconds_count", "operation=\"verify\"")).isEqualTo(3.0);
+            // Each of the four waited for a hash permit (not at all, here); none waits now.
+            assertThat(text).containsPattern("(?m)^gatehouse_password_hash_queue_seconds_count 4$")
+                    .containsPattern("(?m)^gatehouse_password_hash_queued 0\\.0$");
 
             String login = "/api/client/v2.0/app/{app}/auth/providers/{provider}/login";
             assertThat(value(text, "http_server_requests_seconds_count",

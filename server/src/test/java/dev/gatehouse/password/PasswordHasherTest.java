@@ -49,6 +49,19 @@ class PasswordHasherTest {
     }
 
     @Test
+    void a_salt_under_8_bytes_or_a_tag_under_4_is_malformed_whichever_implementation_runs() {
+        // Bouncy Castle computes these, the native library refuses them: both must answer false.
+        String shortSalt = "$argon2id$v=19$m=1024,t=1,p=1$c2FsdA$7FfsnA6vUe7qLpL/3Kqc3uR48ZJyFbUVt7jWZlf0Htk";
+        String shortTag = "$argon2id$v=19$m=1024,t=1,p=1$c29tZXNhbHQ$7Ffs";
+        String notBase64 = "$argon2id$v=19$m=1024,t=1,p=1$c29tZXNhbHQAA$7FfsnA6vUe7qLpL/3Kqc3uR48ZJyFbUVt7jWZlf0Htk";
+        long before = hasher.verifications();
+        assertThat(hasher.verify("password", shortSalt)).isFalse();
+        assertThat(hasher.verify("password", shortTag)).isFalse();
+        assertThat(hasher.verify("password", notBase64)).isFalse();
+        assertThat(hasher.verifications() - before).isEqualTo(3);  // each paid the decoy
+    }
+
+    @Test
     void parameters_outside_sane_bounds_are_reported() {
         assertThat(new HashParameters(4, 0, 0).problems()).hasSize(3);
         assertThat(HashParameters.OWASP.problems()).isEmpty();

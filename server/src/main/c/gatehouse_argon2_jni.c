@@ -1,0 +1,100 @@
+/*
+ * JNI entry point of dev.gatehouse.password.NativeArgon2: one Argon2id computation with the
+ * reference implementation (argon2/, vendored unchanged). The Java side validates the costs;
+ * this file only copies the arrays, calls argon2_ctx and turns a failure into an exception.
+ *
+ * GATEHOUSE_JNI_CLASS names the Java class the function binds to, so that bench/run-hash can build
+ * the same wrapper for its own baseline class.
+ */
+#include <jni.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "argon2.h"
+
+#ifndef GATEHOUSE_JNI_CLASS
+#define GATEHOUSE_JNI_CLASS dev_gatehouse_password_NativeArgon2
+#endif
+#define GATEHOUSE_CONCAT(a, b) a##b
+#define GATEHOUSE_JNI_NAME(cls, method) GATEHOUSE_CONCAT(Java_, cls##_##method)
+#define GATEHOUSE_JNI(cls, method) GATEHOUSE_JNI_NAME(cls, method)
+
+/* A copy of a Java array (NULL stays NULL, length 0 gives a non-NULL 1-byte buffer). */
+static uint8_t *copy(JNIEnv *env, jbyteArray array, jsize *length) {
+    *length = array == NULL ? 0 : (*env)->GetArrayLength(env, array);
+    if (array == NULL) {
+        return NULL;
+    }
+    uint8_t *buffer = malloc(*length > 0 ? (size_t)*length : 1);
+    if (buffer != NULL && *length > 0) {
+        (*env)->GetByteArrayRegion(env, array, 0, *length, (jbyte *)buffer);
+    }
+    return buffer;
+}
+
+/* Wipes before freeing: the password and the secret must not linger in freed heap memory. */
+static void release(uint8_t *buffer, jsize length) {
+    if (buffer != NULL) {
+        memset(buffer, 0, (size_t)length);
+        free(buffer);
+    }
+}
+
+static void fail(JNIEnv *env, const char *message) {
+    jclass type = (*env)->FindClass(env, "java/lang/IllegalArgumentException");
+    if (type != NULL) {
+        (*env)->ThrowNew(env, type, message);
+    }
+}
+
+JNIEXPORT jbyteArray JNICALL GATEHOUSE_JNI(GATEHOUSE_JNI_CLASS, argon2id)(
+        JNIEnv *env, jclass cls, jbyteArray password, jbyteArray salt, jbyteArray secret,
+        jbyteArray associated, jint memoryKib, jint iterations, jint parallelism, jint length) {
+    (void)cls;
+    if (length < ARGON2_MIN_OUTLEN) {
+        fail(env, "output too short");
+        return NULL;
+    }
+    jsize pwdlen, saltlen, secretlen, adlen;
+    uint8_t *pwd = copy(env, password, &pwdlen);
+    uint8_t *s = copy(env, salt, &saltlen);
+    uint8_t *k = copy(env, secret, &secretlen);
+    uint8_t *ad = copy(env, associated, &adlen);
+    uint8_t *out = malloc((size_t)length);
+    int result = ARGON2_MEMORY_ALLOCATION_ERROR;
+    if ((password == NULL || pwd != NULL) && (salt == NULL || s != NULL) && (secret == NULL || k != NULL)
+            && (associated == NULL || ad != NULL) && out != NULL) {
+        argon2_context context = {
+            .out = out, .outlen = (uint32_t)length,
+            .pwd = pwd, .pwdlen = (uint32_t)pwdlen,
+            .salt = s, .saltlen = (uint32_t)saltlen,
+            .secret = k, .secretlen = (uint32_t)secretlen,
+            .ad = ad, .adlen = (uint32_t)adlen,
+            .t_cost = (uint32_t)iterations, .m_cost = (uint32_t)memoryKib,
+            .lanes = (uint32_t)parallelism,
+            /* One thread per hash: the server bounds concurrent hashes to the CPU count, and a
+               hash that spawned p threads would overrun that bound. The output does not depend on it. */
+            .threads = 1,
+            .version = ARGON2_VERSION_13,
+            .allocate_cbk = NULL, .free_cbk = NULL,
+            .flags = ARGON2_DEFAULT_FLAGS,
+        };
+        result = argon2_ctx(&context, Argon2_id);
+    }
+    release(pwd, pwdlen);
+    release(s, saltlen);
+    release(k, secretlen);
+    release(ad, adlen);
+    jbyteArray hash = NULL;
+    if (result == ARGON2_OK) {
+        hash = (*env)->NewByteArray(env, length);
+        if (hash != NULL) {
+            (*env)->SetByteArrayRegion(env, hash, 0, length, (jbyte *)out);
+        }
+    } else {
+        fail(env, argon2_error_message(result));
+    }
+    release(out, out == NULL ? 0 : length);
+    return hash;
+}

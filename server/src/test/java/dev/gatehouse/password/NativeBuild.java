@@ -1,0 +1,38 @@
+package dev.gatehouse.password;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import net.jqwik.api.lifecycle.LifecycleContext;
+import net.jqwik.api.lifecycle.SkipExecutionHook;
+
+/**
+ * What the build did about the native library: build-native.sh writes "built" or "skipped: why"
+ * into the jar beside it. Tests require the library exactly when it was built, so a machine without
+ * gcc passes on Bouncy Castle while a built library that does not load fails the tests.
+ */
+final class NativeBuild {
+    private NativeBuild() {}
+
+    /** The BUILD file's text; "" where the build never ran the script (not a unix build). */
+    static String status() {
+        try (InputStream in = NativeBuild.class.getResourceAsStream("/native/linux-x86_64/BUILD")) {
+            return in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static boolean built() {
+        return status().equals("built");
+    }
+
+    /** Skips a jqwik container when there is no native library to compare. */
+    static final class SkipUnlessBuilt implements SkipExecutionHook {
+        @Override
+        public SkipResult shouldBeSkipped(LifecycleContext context) {
+            return built() ? SkipResult.doNotSkip() : SkipResult.skip("native Argon2 not built: " + status());
+        }
+    }
+}
