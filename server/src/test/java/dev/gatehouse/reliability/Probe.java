@@ -59,6 +59,9 @@ final class Probe {
     private HttpResponse<String> retryWithoutBody(HttpRequest.Builder request, IOException first) {
         HttpRequest original = request.build();
         String raw = original.uri().getRawPath() + "?" + original.uri().getRawQuery();
+        if (headerBytes(original) > OVERSIZED_HEADERS) {
+            return retryOversizedHeaders(request, first);
+        }
         if (!raw.contains("%00") || original.bodyPublisher().map(b -> b.contentLength() == 0).orElse(true)) {
             throw new AssertionError("connection failed: " + original, first);
         }
@@ -72,6 +75,35 @@ final class Probe {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
+    }
+
+    /** Jetty's limit for a request's headers is 8 KiB; past it the answer is 431 and the connection closes. */
+    private static final int OVERSIZED_HEADERS = 8 * 1024;
+
+    private static long headerBytes(HttpRequest request) {
+        return request.headers().map().entrySet().stream()
+                .mapToLong(e -> e.getKey().length() + e.getValue().stream().mapToLong(v -> v.length() + 4).sum()).sum();
+    }
+
+    /**
+     * The same race for headers past the limit: Jetty answers 431 as soon as it has read 8 KiB of
+     * them and closes, while the client may still be writing the rest (60 KB here), so the reset can
+     * discard the 431. Such a request is tried up to three times more and one answer must come back;
+     * counted with the other resets. (Seen once in a full build, on PostgreSQL.)
+     */
+    private HttpResponse<String> retryOversizedHeaders(HttpRequest.Builder request, IOException first) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            resets.incrementAndGet();
+            try {
+                return http.send(request.copy().timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+            } catch (IOException again) {
+                first.addSuppressed(again);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("connection failed four times: " + request.build(), first);
     }
 
     /** Sends and asserts the invariants; returns the response for further checks. */
