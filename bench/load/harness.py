@@ -199,6 +199,17 @@ def machine():
     return f"{cpus} CPUs ({model}), {mem:.0f} GiB RAM, Linux {os.uname().release}"
 
 
+def finish(path, results, errors):
+    """Writes the results as JSON; exits 2, loudly, if any run had errors."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        json.dump(results, f, indent=1)
+    print(f"results: {path}")
+    if errors:
+        print(f"\n!!! {errors} RUN(S) HAD ERRORS: see the lines marked '!!! ERRORS' above", file=sys.stderr)
+        sys.exit(2)
+
+
 def fail(msg):
     print(msg, file=sys.stderr)
     sys.exit(1)

@@ -3,7 +3,6 @@ import argparse
 import json
 import os
 import subprocess
-import sys
 import time
 
 import harness
@@ -249,13 +248,7 @@ def main():
         print("  variant / baseline: " + ", ".join(
             f"{f} {v['best_rps'].get(f, 0) / b['best_rps'][f]:.2f}" for f in b["best_rps"] if b["best_rps"][f])
               + f"; RSS after load {v['rss_after_load_mib'] / b['rss_after_load_mib']:.2f}")
-    os.makedirs(os.path.dirname(a.json), exist_ok=True)
-    with open(a.json, "w") as f:
-        json.dump(results, f, indent=1)
-    print(f"results: {a.json}")
-    if errors:
-        print(f"\n!!! {errors} RUN(S) HAD ERRORS: see the lines marked '!!! ERRORS' above", file=sys.stderr)
-        sys.exit(2)
+    harness.finish(a.json, results, errors)
 
 
 if __name__ == "__main__":
