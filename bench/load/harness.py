@@ -135,6 +135,7 @@ def wrk(url, path, connections, seconds, method="GET", mode="none", items=None, 
         env["LOAD_PASSWORD"] = password
     cmd = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{max(1, round(seconds))}s",
            "--timeout", f"{timeout_s}s", "-s", FLOW_LUA, url]
+    r_settle = settle(pid) if pid else 0.0
     cpu0 = cpu_seconds(pid) if pid else 0
     kids0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.monotonic()
@@ -146,6 +147,7 @@ def wrk(url, path, connections, seconds, method="GET", mode="none", items=None, 
         raise SystemExit(f"wrk failed ({out.returncode}): {out.stdout}\n{out.stderr}")
     r = json.loads(line[0][len("LOADRESULT "):])
     r["connections"] = connections
+    r["settle_s"] = r_settle
     r["rps"] = r["requests"] / (r["duration_us"] / 1e6)
     ok = sum(n for code, n in r["statuses"].items() if code.startswith("2"))
     r["non2xx"] = sum(r["statuses"].values()) - ok
@@ -155,6 +157,20 @@ def wrk(url, path, connections, seconds, method="GET", mode="none", items=None, 
         r["server_cores"] = (cpu_seconds(pid) - cpu0) / wall
         r["rss_mib"] = rss_mib(pid)
     return r
+
+
+def settle(pid, idle_cores=0.15, window=0.5, limit=60):
+    """Waits until the server is idle (under idle_cores over a window), so that no run pays for the last
+    one's backlog: wrk stops sending when its time is up and closes its connections, but the server still
+    finishes what it had queued (64 logins of 50+ ms of CPU each take seconds on 2 shared CPUs).
+    Returns the seconds waited."""
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < limit:
+        c0 = cpu_seconds(pid)
+        time.sleep(window)
+        if (cpu_seconds(pid) - c0) / window < idle_cores:
+            break
+    return time.monotonic() - t0
 
 
 def errors_of(r):

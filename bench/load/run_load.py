@@ -17,9 +17,9 @@ def args():
     p.add_argument("--warmup", type=int, default=3, help="each flow's warm-up run, at 16 connections")
     p.add_argument("--connections", default="4,16,64")
     p.add_argument("--flows", default="login,register,refresh,profile,confirm")
-    p.add_argument("--users", type=int, default=64, help="confirmed users seeded for login/refresh/profile")
+    p.add_argument("--users", type=int, default=32, help="confirmed users seeded for login/refresh/profile")
     p.add_argument("--hash-seconds", type=int, default=5, help="each single-connection login run timing the hash")
-    p.add_argument("--startups", type=int, default=5, help="start-up repetitions (0: skip)")
+    p.add_argument("--startups", type=int, default=3, help="start-up repetitions (0: skip)")
     p.add_argument("--jvm", default="", help="extra JVM options for the server (e.g. a JFR recording)")
     p.add_argument("--compare-jvm", default="", help="JVM options of a variant whose start-up, RSS and default-"
                    "hashing flows run after the baseline's in the same run, with ratios variant / baseline")
