@@ -99,6 +99,39 @@ def measure(server, name, spec, conns, seconds, warmup, results, rnd):
     results["rss_after_load"].setdefault(name, []).append(harness.rss_mib(pid))
 
 
+def summarize(results, conns):
+    """Prints Gatehouse / Keycloak per flow and concurrency; returns how many runs had errors."""
+    harness.banner("Gatehouse / Keycloak (median over rounds; login = password grant, profile = userinfo)")
+    errors = sum(1 for r in results["runs"] if harness.errors_of(r))
+    print(f"{'flow':<8} {'conn':>4} {'GH req/s':>9} {'KC req/s':>9} {'ratio':>6} {'GH p50':>8} {'KC p50':>8} "
+          f"{'GH cores':>8} {'KC cores':>8} {'GH CPU ms/req':>13} {'KC CPU ms/req':>13}")
+    results["ratios"] = []
+    for flow in ["login", "profile"]:
+        for c in conns:
+            def med(server, key):
+                # A run in which no request completed has no latency: it is reported above and left out here.
+                return harness.median([r[key] for r in results["runs"] if r["server"] == server
+                                       and r["flow"] == flow and r["connections"] == c and r["requests"]])
+            def cpu_ms(server):
+                # Server CPU per request, which depends less on how much CPU the neighbours left than req/s.
+                return harness.median([r["server_cores"] / r["rps"] * 1000 for r in results["runs"]
+                                       if r["server"] == server and r["flow"] == flow and r["connections"] == c
+                                       and r["requests"]])
+
+            g, k = med("gatehouse", "rps"), med("keycloak", "rps")
+            ratio = g / k if k else float("nan")
+            results["ratios"].append({"flow": flow, "connections": c, "gatehouse_rps": g, "keycloak_rps": k,
+                                      "ratio": ratio})
+            print(f"{flow:<8} {c:>4} {g:>9.1f} {k:>9.1f} {ratio:>6.2f} {med('gatehouse', 'p50_us') / 1000:>8.2f} "
+                  f"{med('keycloak', 'p50_us') / 1000:>8.2f} {med('gatehouse', 'server_cores'):>8.2f} "
+                  f"{med('keycloak', 'server_cores'):>8.2f} {cpu_ms('gatehouse'):>13.2f} {cpu_ms('keycloak'):>13.2f}")
+    for name, values in results["rss_after_load"].items():
+        print(f"RSS after load, {name}: {', '.join(f'{v:.0f}' for v in values)} MiB")
+    for name, values in results["startup_s"].items():
+        print(f"start-up to first answer, {name}: {', '.join(f'{v:.1f}' for v in values)} s")
+    return errors
+
+
 def main():
     a = args()
     conns = [int(c) for c in a.connections.split(",")]
@@ -153,34 +186,7 @@ def main():
             kc.stop()
     harness.remove(tmp)
 
-    harness.banner("Gatehouse / Keycloak (median over rounds; login = password grant, profile = userinfo)")
-    errors = sum(1 for r in results["runs"] if harness.errors_of(r))
-    print(f"{'flow':<8} {'conn':>4} {'GH req/s':>9} {'KC req/s':>9} {'ratio':>6} {'GH p50':>8} {'KC p50':>8} "
-          f"{'GH cores':>8} {'KC cores':>8} {'GH CPU ms/req':>13} {'KC CPU ms/req':>13}")
-    results["ratios"] = []
-    for flow in ["login", "profile"]:
-        for c in conns:
-            def med(server, key):
-                # A run in which no request completed has no latency: it is reported above and left out here.
-                return harness.median([r[key] for r in results["runs"] if r["server"] == server
-                                       and r["flow"] == flow and r["connections"] == c and r["requests"]])
-            def cpu_ms(server):
-                # Server CPU per request, which depends less on how much CPU the neighbours left than req/s.
-                return harness.median([r["server_cores"] / r["rps"] * 1000 for r in results["runs"]
-                                       if r["server"] == server and r["flow"] == flow and r["connections"] == c
-                                       and r["requests"]])
-
-            g, k = med("gatehouse", "rps"), med("keycloak", "rps")
-            ratio = g / k if k else float("nan")
-            results["ratios"].append({"flow": flow, "connections": c, "gatehouse_rps": g, "keycloak_rps": k,
-                                      "ratio": ratio})
-            print(f"{flow:<8} {c:>4} {g:>9.1f} {k:>9.1f} {ratio:>6.2f} {med('gatehouse', 'p50_us') / 1000:>8.2f} "
-                  f"{med('keycloak', 'p50_us') / 1000:>8.2f} {med('gatehouse', 'server_cores'):>8.2f} "
-                  f"{med('keycloak', 'server_cores'):>8.2f} {cpu_ms('gatehouse'):>13.2f} {cpu_ms('keycloak'):>13.2f}")
-    for name, values in results["rss_after_load"].items():
-        print(f"RSS after load, {name}: {', '.join(f'{v:.0f}' for v in values)} MiB")
-    for name, values in results["startup_s"].items():
-        print(f"start-up to first answer, {name}: {', '.join(f'{v:.1f}' for v in values)} s")
+    errors = summarize(results, conns)
     harness.finish(a.json, results, errors)
 
 
