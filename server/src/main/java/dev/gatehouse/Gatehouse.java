@@ -183,7 +183,8 @@ public final class Gatehouse implements AutoCloseable {
             MailQuota quota = new MailQuota(mailer, mail.quotaPerAddress(), mail.quotaWindow(), clock, database.dialect());
             MailComposer composer = new MailComposer(publicUrl, config.userTokenTtl(), templates);
             SigningKeys keys = SigningKeys.load(database, clock, ids, random, config.signingKeyRefresh());
-            SessionTokens sessionTokens = new SessionTokens(keys, clock, config.accessTokenTtl(), config.refreshTokenTtl());
+            SessionTokens sessionTokens = new SessionTokens(keys, clock, config.accessTokenTtl(), config.refreshTokenTtl(),
+                    metrics.registry());
             SessionService sessions = new SessionService(database, users, sessionStore, sessionTokens, hasher, apps, ids, clock,
                     metrics.registry());
 

@@ -13,7 +13,6 @@ import dev.gatehouse.token.Digests;
 import dev.gatehouse.token.Ids;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -168,19 +167,19 @@ public final class SessionService {
         database.useTransaction(h -> users.delete(h, principal.user().id()));
     }
 
+    /**
+     * The live session of a refresh token. The token is proved genuine by its digest, stored with
+     * the session when it was issued ({@link SessionTokens#refreshSessionId}); the session's own
+     * expiry is the token's.
+     */
     private Optional<ActiveSession> activeSession(String refreshToken) {
-        Optional<JWTClaimsSet> claims = tokens.verify(refreshToken, SessionTokens.REFRESH);
-        if (claims.isEmpty()) {
+        Optional<String> named = refreshToken == null ? Optional.empty() : tokens.refreshSessionId(refreshToken);
+        if (named.isEmpty()) {
             return Optional.empty();
         }
-        String sessionId;
-        try {
-            sessionId = claims.get().getStringClaim("baas_id");
-        } catch (ParseException e) {
-            return Optional.empty();
-        }
+        String sessionId = named.get();
         Instant now = clock.instant();
-        return database.withHandle(h -> sessions.find(h, sessionId == null ? "" : sessionId)
+        return database.withHandle(h -> sessions.find(h, sessionId)
                 .filter(s -> !s.revoked() && now.isBefore(s.expiresAt()) && Digests.matches(s.refreshHash(), refreshToken))
                 .flatMap(s -> users.findById(h, s.userId()).filter(u -> !u.disabled())
                         .flatMap(u -> apps.find(u.appId()).map(app -> new ActiveSession(app, u, s)))));

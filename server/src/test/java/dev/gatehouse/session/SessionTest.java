@@ -188,6 +188,73 @@ class SessionTest {
         assertError(server.get(api() + "/auth/profile", null), 401, "MissingAuthReq", "must authenticate first");
     }
 
+    /**
+     * A token already verified is not verified again (the cache of SessionTokens), but everything
+     * else still is: expiry, the session (logout) and tampering with any byte.
+     */
+    @Test
+    void an_access_token_is_verified_once_and_still_expires_and_dies_with_its_session() {
+        server.registerConfirmed("cached@example.com", "secret1");
+        JsonNode login = server.login("cached@example.com", "secret1");
+        String access = login.path("access_token").asText();
+        assertThat(profile(access).statusCode()).isEqualTo(200);
+        double checks = signatureChecks();
+        for (int i = 0; i < 5; i++) {
+            assertThat(profile(access).statusCode()).isEqualTo(200);
+        }
+        assertThat(signatureChecks()).as("no second verification of the same token").isEqualTo(checks);
+        String tampered = access.substring(0, access.length() - 2) + (access.endsWith("A") ? "BA" : "AA");
+        assertError(profile(tampered), 401, "InvalidSession", INVALID_ACCESS);
+        assertThat(signatureChecks()).as("a different token is verified").isEqualTo(checks + 1);
+
+        // Refresh proves its token by the session's stored digest: no signature check at all.
+        HttpResponse<String> refreshed = refresh(login.path("refresh_token").asText());
+        assertThat(refreshed.statusCode()).isEqualTo(201);
+        assertThat(signatureChecks()).isEqualTo(checks + 1);
+        String refreshToken = login.path("refresh_token").asText();
+        String otherSignature = refreshToken.substring(0, refreshToken.lastIndexOf('.') + 1) + "AAAA";
+        assertError(refresh(otherSignature), 401, "InvalidSession", "invalid session");
+
+        server.clock().advance(Duration.ofMinutes(31));
+        assertError(profile(access), 401, "InvalidSession", INVALID_ACCESS);
+        String fresh = TestServer.json(refresh(refreshToken)).path("access_token").asText();
+        assertThat(profile(fresh).statusCode()).isEqualTo(200);
+        assertEmpty(server.withBearer("DELETE", api() + "/auth/session", refreshToken), 204);
+        assertError(profile(fresh), 401, "InvalidSession", INVALID_ACCESS);
+    }
+
+    /** Neither the cache nor refresh's digest check outlives the key: `keys remove` ends its tokens. */
+    @Test
+    void removing_a_signing_key_ends_its_access_and_refresh_tokens_even_when_verified_before() {
+        server.registerConfirmed("removed-key@example.com", "secret1");
+        JsonNode login = server.login("removed-key@example.com", "secret1");
+        String access = login.path("access_token").asText();
+        assertThat(profile(access).statusCode()).isEqualTo(200);  // verified, so cached
+        String kid = TestServer.parse(new String(Base64.getUrlDecoder().decode(access.split("\\.")[0]),
+                StandardCharsets.UTF_8)).path("kid").asText();
+        assertThat(keys("rotate")).isZero();
+        assertThat(keys("remove", kid)).isZero();
+        server.clock().advance(Duration.ofMinutes(1));  // past --signing-key-refresh: the server reloads its keys
+        assertError(profile(access), 401, "InvalidSession", INVALID_ACCESS);
+        assertError(refresh(login.path("refresh_token").asText()), 401, "InvalidSession", "invalid session");
+        // Signed with the new key from now on.
+        assertThat(profile(server.login("removed-key@example.com", "secret1").path("access_token").asText()).statusCode())
+                .isEqualTo(200);
+    }
+
+    private static int keys(String... arguments) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("keys"));
+        args.addAll(java.util.List.of(arguments));
+        args.addAll(TestServer.databaseFlags(server.dataDir()));
+        return new picocli.CommandLine(new dev.gatehouse.Main()).execute(args.toArray(String[]::new));
+    }
+
+    private double signatureChecks() {
+        String metrics = server.get(server.url() + "/metrics", null).body();
+        return metrics.lines().filter(l -> l.startsWith("gatehouse_token_signature_checks_total "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1))).findFirst().orElseThrow();
+    }
+
     @Test
     void logout_revokes_the_session_and_always_answers_204() {
         server.registerConfirmed("logout@example.com", "secret1");

@@ -122,6 +122,11 @@ public final class TestServer implements AutoCloseable, BeforeAllCallback, After
         }
     }
 
+    /** The server's data directory: {@link #databaseFlags} of it point a CLI command at its database. */
+    public Path dataDir() {
+        return dataDir;
+    }
+
     /** Runs one SQL update on the server's database, for states no route can reach yet. */
     public int sql(String update, Object... parameters) {
         try (var connection = connect(); var statement = prepare(connection, update, parameters)) {
