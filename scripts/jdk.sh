@@ -31,8 +31,9 @@ fi
 # functions (--function-memory-mib). Native memory freed by the JIT is given back to the OS, and
 # glibc keeps two malloc arenas instead of eight per core. GATEHOUSE_JAVA_OPTS, read by ./gatehouse
 # after these, overrides any of them (e.g. -XX:+UseG1GC -Xmx2g for throughput on a big machine).
+# (No smaller -Xss: stacks cost only the pages they touch, and JavaScript functions run deep.)
 GATEHOUSE_MEMORY_FLAGS=(-XX:+UseSerialGC -Xms16m -Xmx512m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30
-  -Xss512k -XX:ReservedCodeCacheSize=48m)
+  -XX:ReservedCodeCacheSize=48m)
 if [ "$(java_major "$JAVA_HOME")" -ge 22 ]; then
   GATEHOUSE_MEMORY_FLAGS+=(-XX:TrimNativeHeapInterval=2000)
 fi
