@@ -40,4 +40,8 @@ fi
 if [ "$(java_major "$JAVA_HOME")" -ge 25 ]; then
   GATEHOUSE_MEMORY_FLAGS+=(-XX:+UseCompactObjectHeaders)
 fi
-export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+# The environment half of the memory settings, for the server's process only (not Maven, not the
+# other benchmarks): ./gatehouse, bench/run-load and bench/run-keycloak call it before starting it.
+use_server_memory_env() {
+  export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+}

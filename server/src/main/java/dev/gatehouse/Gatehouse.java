@@ -59,6 +59,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -240,7 +241,7 @@ public final class Gatehouse implements AutoCloseable {
     }
 
     /** The breached-password check; an offline list that cannot be read stops start-up. */
-    private static BreachedPasswords breachedPasswords(ServerConfig config, io.micrometer.core.instrument.MeterRegistry meters) {
+    private static BreachedPasswords breachedPasswords(ServerConfig config, MeterRegistry meters) {
         try {
             return BreachedPasswords.open(config.breachedPasswords(), meters);
         } catch (java.io.IOException e) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.gatehouse.Main;
 import dev.gatehouse.testing.AppExport;
+import dev.gatehouse.testing.Race;
 import jakarta.mail.MessagingException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,10 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
@@ -301,35 +300,12 @@ class MultiNodeTest {
 
     private static final int RACERS = 150;
 
-    /** Sends {@link #RACERS} requests at once, request i to node i % 3 + 1; counts the answers by status and error code. */
-    private static Map<String, Long> race(String name, IntFunction<HttpResponse<String>> request)
-            throws Exception {
-        CountDownLatch ready = new CountDownLatch(RACERS);
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<HttpResponse<String>>> answers = new ArrayList<>();
-        long started;
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int i = 0; i < RACERS; i++) {
-                int node = i % 3 + 1;
-                answers.add(threads.submit(() -> {
-                    ready.countDown();
-                    go.await();
-                    return request.apply(node);
-                }));
-            }
-            ready.await();
-            started = System.nanoTime();
-            go.countDown();
-        }
-        Map<String, Long> byAnswer = new TreeMap<>();
-        for (var answer : answers) {
-            HttpResponse<String> response = answer.get();
-            String code = response.statusCode() >= 400 ? " " + json(response).path("error_code").asText() : "";
-            byAnswer.merge(response.statusCode() + code, 1L, Long::sum);
-        }
-        System.out.printf("multinode race: %-24s %d requests over 3 nodes in %d ms: %s%n", name, RACERS,
-                (System.nanoTime() - started) / 1_000_000, byAnswer);
-        return byAnswer;
+    /** Sends {@link #RACERS} requests at once, racer i to node i % 3 + 1; counts the answers by status and error code. */
+    private static Map<String, Long> race(String name, IntFunction<HttpResponse<String>> request) throws Exception {
+        Race race = Race.run(RACERS, racer -> request.apply(racer % 3 + 1));
+        System.out.printf("multinode race: %-24s %d requests over 3 nodes in %d ms: %s%n", name, RACERS, race.millis(),
+                race.byAnswer());
+        return race.byAnswer();
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -173,7 +173,7 @@ public final class SessionService {
      * expiry is the token's.
      */
     private Optional<ActiveSession> activeSession(String refreshToken) {
-        Optional<String> named = refreshToken == null ? Optional.empty() : tokens.refreshSessionId(refreshToken);
+        Optional<String> named = tokens.refreshSessionId(refreshToken);
         if (named.isEmpty()) {
             return Optional.empty();
         }

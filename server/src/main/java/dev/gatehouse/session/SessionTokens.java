@@ -178,6 +178,9 @@ public final class SessionTokens {
      * bad input.
      */
     Optional<String> refreshSessionId(String token) {
+        if (token == null) {
+            return Optional.empty();
+        }
         try {
             SignedJWT jwt = SignedJWT.parse(token);
             // The key must still be known: removing a key (gatehouse keys remove) ends its tokens.

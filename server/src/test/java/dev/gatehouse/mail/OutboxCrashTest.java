@@ -10,26 +10,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
-import dev.gatehouse.Gatehouse;
-import dev.gatehouse.config.ServerConfig;
-import dev.gatehouse.password.HashParameters;
 import dev.gatehouse.testing.ChildServer;
+import dev.gatehouse.testing.ClockOffsetServer;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,7 +36,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -318,15 +312,16 @@ class OutboxCrashTest {
 
     /**
      * Starts {@code gatehouse serve} in its own JVM and waits until it answers. With
-     * {@code afterLeases}, starts the same server through {@link ServeLater} instead, whose clock
+     * {@code afterLeases}, starts the same server through {@link ClockOffsetServer} instead, whose clock
      * is {@link #PAST_THE_LEASE} ahead.
      */
     private Process serve(Path data, int httpPort, int smtpPort, boolean afterLeases) throws Exception {
         List<String> arguments;
         String main;
         if (afterLeases) {
-            main = ServeLater.class.getName();
-            arguments = List.of(data.toString(), Integer.toString(httpPort), Integer.toString(smtpPort));
+            main = ClockOffsetServer.class.getName();
+            arguments = ClockOffsetServer.arguments(data, httpPort, smtpPort, PAST_THE_LEASE,
+                    List.of("--data-dir", data.toString()));  // SQLite: the test reads its file
         } else {
             main = "dev.gatehouse.Main";
             arguments = List.of("serve", "--port", Integer.toString(httpPort),
@@ -355,27 +350,6 @@ class OutboxCrashTest {
             rows.add(JSON.readTree(line));
         }
         return rows;
-    }
-
-    /**
-     * The same server as {@code gatehouse serve} with the flags above, but with a clock
-     * {@link #PAST_THE_LEASE} ahead, to stand for a restart after the dead workers' leases ran
-     * out (the lease is a constant, with no flag). Run as a child JVM's main class.
-     */
-    static final class ServeLater {
-        public static void main(String[] args) throws InterruptedException {
-            Path data = Path.of(args[0]);
-            int httpPort = Integer.parseInt(args[1]);
-            int smtpPort = Integer.parseInt(args[2]);
-            ServerConfig defaults = ServerConfig.defaults(data);
-            MailSettings mail = MailSettings.devMailbox()
-                    .withSmtp(new SmtpSettings("127.0.0.1", smtpPort, SmtpSettings.Security.NONE, null, null, FROM, null,
-                            Duration.ofSeconds(10), Duration.ofSeconds(30), null))
-                    .withRetries(10, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(200));
-            ServerConfig config = defaults.withPort(httpPort).withHashing(new HashParameters(1024, 1, 1)).withMail(mail);
-            Gatehouse.start(config, Clock.offset(Clock.systemUTC(), PAST_THE_LEASE), new SecureRandom());
-            new CountDownLatch(1).await();
-        }
     }
 
     private static String base(int httpPort) {

@@ -6,19 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gatehouse.password.HashParameters;
+import dev.gatehouse.testing.Race;
 import dev.gatehouse.testing.TestServer;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,35 +48,10 @@ class ConcurrencyReliabilityTest {
 
     /** Releases all racers at once and returns their answers. */
     static List<HttpResponse<String>> race(String name, Supplier<HttpRequest.Builder> request) throws Exception {
-        CountDownLatch ready = new CountDownLatch(RACERS);
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<HttpResponse<String>>> futures = new ArrayList<>();
-        long started;
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int i = 0; i < RACERS; i++) {
-                futures.add(threads.submit(() -> {
-                    ready.countDown();
-                    go.await();
-                    return probe.check(request.get());
-                }));
-            }
-            ready.await();
-            started = System.nanoTime();
-            go.countDown();
-        }
-        long millis = (System.nanoTime() - started) / 1_000_000;
-        List<HttpResponse<String>> responses = new ArrayList<>();
-        for (Future<HttpResponse<String>> f : futures) {
-            responses.add(f.get());
-        }
-        Map<String, Integer> answers = new TreeMap<>();
-        for (HttpResponse<String> r : responses) {
-            String code = r.statusCode() >= 400 ? " " + TestServer.json(r).path("error_code").asText() : "";
-            answers.merge(r.statusCode() + code, 1, Integer::sum);
-        }
+        Race race = Race.run(RACERS, racer -> probe.check(request.get()));
         System.out.printf("reliability [%s]: %-26s %d concurrent requests in %d ms: %s%n",
-                TestServer.onPostgres() ? "postgresql" : "sqlite", name, RACERS, millis, answers);
-        return responses;
+                TestServer.onPostgres() ? "postgresql" : "sqlite", name, RACERS, race.millis(), race.byAnswer());
+        return race.responses();
     }
 
     static long count(List<HttpResponse<String>> responses, int status, String errorCode) {

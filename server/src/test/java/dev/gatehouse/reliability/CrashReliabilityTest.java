@@ -7,31 +7,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
-import dev.gatehouse.Gatehouse;
-import dev.gatehouse.config.ServerConfig;
-import dev.gatehouse.db.DatabaseSettings;
-import dev.gatehouse.mail.MailSettings;
-import dev.gatehouse.mail.SmtpSettings;
-import dev.gatehouse.password.HashParameters;
-import dev.gatehouse.ratelimit.RateLimitPolicy;
-import dev.gatehouse.ratelimit.RateLimitSettings;
 import dev.gatehouse.testing.ChildServer;
+import dev.gatehouse.testing.ClockOffsetServer;
 import dev.gatehouse.testing.TestServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -51,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * "Killed with {@code kill -9} repeatedly under a load of registrations and resets; after restart
  * every acknowledged registration exists and every queued email is delivered." The server runs as
- * a child JVM ({@link Node}) that the test kills with SIGKILL ({@link Process#destroyForcibly()}):
+ * a child JVM ({@link ClockOffsetServer}) that the test kills with SIGKILL ({@link Process#destroyForcibly()}):
  * no shutdown hook, no {@code close()}, no flush. Four clients work through the whole life cycle at
  * once (register; confirm by the emailed link; twice ask for a reset and reset by the emailed link); a
  * request that dies with the process has an unknown outcome and is allowed either way, but every
@@ -62,7 +51,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("reliability")
 class CrashReliabilityTest {
-    private static final String FROM = "noreply@gatehouse.test";
     private static final String APP = TestServer.APP;
     private static final java.util.regex.Pattern LINK =
             java.util.regex.Pattern.compile("token=([0-9a-f]{128})&tokenId=([0-9a-f]{24})");
@@ -97,7 +85,7 @@ class CrashReliabilityTest {
         List<Long> restartMillis = new ArrayList<>();
         try {
             sink.start();
-            server.set(start(data, database, httpPort, sink.getSmtp().getPort(), 0, restartMillis));
+            server.set(start(data, httpPort, sink.getSmtp().getPort(), 0, restartMillis));
             traffic.start();
             for (int kill = 1; kill <= KILLS; kill++) {
                 // Let the load run for a while, at a moment the test does not choose exactly.
@@ -110,7 +98,7 @@ class CrashReliabilityTest {
                 ChildServer.kill(server.get());
                 System.out.printf("reliability [crash] kill %d: %s; %d mails received%n", kill, traffic.summary(),
                         sink.getReceivedMessages().length);
-                server.set(start(data, database, httpPort, sink.getSmtp().getPort(), kill, restartMillis));
+                server.set(start(data, httpPort, sink.getSmtp().getPort(), kill, restartMillis));
                 traffic.up(true);
             }
             Thread.sleep(2_000);
@@ -489,45 +477,17 @@ class CrashReliabilityTest {
     // ---------------------------------------------------------------------------------------------
 
     /**
-     * Starts {@link Node} in its own JVM on the same database and port, waits until it answers, and
+     * Starts {@link ClockOffsetServer} in its own JVM on the same database and port, waits until it answers, and
      * records how long that took.
      */
-    private Process start(Path data, List<String> database, int httpPort, int smtpPort, int restart, List<Long> millis)
-            throws Exception {
-        List<String> arguments = new ArrayList<>(List.of(data.toString(), Integer.toString(httpPort),
-                Integer.toString(smtpPort), Long.toString(CLOCK_STEP.multipliedBy(restart).toSeconds())));
-        if (TestServer.onPostgres()) {
-            arguments.addAll(List.of(database.get(1), database.get(3)));  // --database-url U --database-user N
-        }
+    private Process start(Path data, int httpPort, int smtpPort, int restart, List<Long> millis) throws Exception {
         long started = System.nanoTime();
-        Process process = servers.start(Node.class.getName(), arguments, dir.resolve("server-" + restart + ".log"),
-                base(httpPort) + "/location", Duration.ofSeconds(60));
+        Process process = servers.start(ClockOffsetServer.class.getName(),
+                ClockOffsetServer.arguments(data, httpPort, smtpPort, CLOCK_STEP.multipliedBy(restart),
+                        TestServer.databaseFlags(data)),
+                dir.resolve("server-" + restart + ".log"), base(httpPort) + "/location", Duration.ofSeconds(60));
         millis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         return process;
-    }
-
-    /**
-     * The server as {@code gatehouse serve} builds it, with cheap hashing (the CPUs are few and hashing
-     * is not under test), rate limits off (every client is 127.0.0.1), quick mail retries, and a clock
-     * that many {@link #CLOCK_STEP}s ahead. Arguments: data directory, HTTP port, SMTP port, clock
-     * offset in seconds, and on PostgreSQL its URL and user.
-     */
-    static final class Node {
-        public static void main(String[] args) throws InterruptedException {
-            MailSettings mail = MailSettings.devMailbox()
-                    .withSmtp(new SmtpSettings("127.0.0.1", Integer.parseInt(args[2]), SmtpSettings.Security.NONE, null,
-                            null, FROM, null, Duration.ofSeconds(10), Duration.ofSeconds(30), null))
-                    .withRetries(20, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(100));
-            ServerConfig config = ServerConfig.defaults(Path.of(args[0])).withPort(Integer.parseInt(args[1]))
-                    .withHashing(new HashParameters(1024, 1, 1)).withMail(mail)
-                    .withRateLimits(RateLimitSettings.defaults().withPolicy(RateLimitPolicy.OFF));
-            if (args.length > 4) {
-                config = config.withDatabase(DatabaseSettings.postgres(args[4], args[5], "", 4));
-            }
-            Gatehouse.start(config, Clock.offset(Clock.systemUTC(), Duration.ofSeconds(Long.parseLong(args[3]))),
-                    new SecureRandom());
-            new CountDownLatch(1).await();
-        }
     }
 
     private static String base(int httpPort) {
