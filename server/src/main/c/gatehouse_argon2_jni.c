@@ -1,7 +1,8 @@
 /*
  * JNI entry point of dev.gatehouse.password.NativeArgon2: one Argon2id computation with the
  * reference implementation (argon2/, vendored unchanged). The Java side validates the costs;
- * this file only copies the arrays, calls argon2_ctx and turns a failure into an exception.
+ * this file copies the arrays, calls argon2_ctx, turns a failure into an exception, and pools the
+ * block memory between hashes.
  *
  * GATEHOUSE_JNI_CLASS names the Java class the function binds to, so that bench/run-hash can build
  * the same wrapper for its own baseline class.
@@ -9,6 +10,7 @@
 /* mmap's MAP_ANONYMOUS under -std=c99. */
 #define _DEFAULT_SOURCE
 #include <jni.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,12 +47,40 @@ static void release(uint8_t *buffer, jsize length) {
 }
 
 /*
- * The block memory (m KiB: 19 MiB at the default costs) comes straight from the kernel and goes
- * back at once. Through malloc, glibc raises its mmap threshold after the first such block is freed
- * and from then on keeps the blocks in its per-thread arenas, so the server's resident memory grew
- * by a block for every carrier thread that had ever hashed (bench/run-load: RSS after load).
+ * The block memory (m KiB: 19 MiB at the default costs) is mapped straight from the kernel and
+ * kept in a small pool for the next hash, then handed back by trim() once hashing pauses.
+ *
+ * Not malloc: glibc raises its mmap threshold after the first such block is freed and from then on
+ * keeps the blocks in its per-thread arenas, so the server's resident memory grew by a block for
+ * every carrier thread that had ever hashed (bench/run-load: RSS after load). Not a fresh mapping
+ * per hash either: faulting in 4,864 zeroed pages cost about 4 ms of a 13 ms hash, and two hashes
+ * faulting at once slowed each other further (the kernel's per-process mapping lock); with the pool
+ * a hash at the default costs takes 9 ms (AVX2) and two run side by side at full speed.
+ *
+ * The pool holds only blocks that a finished hash returned, so it never holds more than the most
+ * hashes that ran at once (the server bounds those: --hash-concurrency). argon2's free_memory wipes a
+ * block before it comes back here (FLAG_clear_internal_memory), so a pooled block holds no
+ * password-derived data.
  */
+#define POOL_SIZE 64
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct { uint8_t *memory; size_t bytes; } pool[POOL_SIZE];
+static int pooled;
+
 static int map_blocks(uint8_t **memory, size_t bytes) {
+    *memory = NULL;
+    pthread_mutex_lock(&pool_lock);
+    for (int i = pooled - 1; i >= 0; i--) {
+        if (pool[i].bytes == bytes) {
+            *memory = pool[i].memory;
+            pool[i] = pool[--pooled];
+            break;
+        }
+    }
+    pthread_mutex_unlock(&pool_lock);
+    if (*memory != NULL) {
+        return ARGON2_OK;
+    }
     void *mapped = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (mapped == MAP_FAILED) {
         return ARGON2_MEMORY_ALLOCATION_ERROR;
@@ -60,7 +90,44 @@ static int map_blocks(uint8_t **memory, size_t bytes) {
 }
 
 static void unmap_blocks(uint8_t *memory, size_t bytes) {
-    munmap(memory, bytes);
+    pthread_mutex_lock(&pool_lock);
+    int kept = pooled < POOL_SIZE;
+    if (kept) {
+        pool[pooled].memory = memory;
+        pool[pooled].bytes = bytes;
+        pooled++;
+    }
+    pthread_mutex_unlock(&pool_lock);
+    if (!kept) {
+        munmap(memory, bytes);
+    }
+}
+
+/* Unmaps every pooled block (hashes running now keep theirs); returns the bytes handed back. */
+JNIEXPORT jlong JNICALL GATEHOUSE_JNI(GATEHOUSE_JNI_CLASS, trim)(JNIEnv *env, jclass cls) {
+    (void)env;
+    (void)cls;
+    pthread_mutex_lock(&pool_lock);
+    jlong released = 0;
+    while (pooled > 0) {
+        pooled--;
+        munmap(pool[pooled].memory, pool[pooled].bytes);
+        released += (jlong)pool[pooled].bytes;
+    }
+    pthread_mutex_unlock(&pool_lock);
+    return released;
+}
+
+JNIEXPORT jlong JNICALL GATEHOUSE_JNI(GATEHOUSE_JNI_CLASS, pooledBytes)(JNIEnv *env, jclass cls) {
+    (void)env;
+    (void)cls;
+    pthread_mutex_lock(&pool_lock);
+    jlong bytes = 0;
+    for (int i = 0; i < pooled; i++) {
+        bytes += (jlong)pool[i].bytes;
+    }
+    pthread_mutex_unlock(&pool_lock);
+    return bytes;
 }
 
 static void fail(JNIEnv *env, const char *message) {

@@ -22,7 +22,7 @@ class Argon2Test {
 
     @Test
     void the_native_library_computes_the_rfc_9106_test_vector() {
-        assumeTrue(NativeBuild.built(), () -> "native Argon2 not built: " + NativeBuild.status());
+        assumeTrue(NativeBuild.usable(), NativeBuild::whyNot);
         assertThat(HexFormat.of().formatHex(rfc9106(NativeArgon2.load())))
                 .isEqualTo("0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659");
     }
@@ -34,16 +34,41 @@ class Argon2Test {
      */
     @Test
     void the_process_uses_the_implementation_it_was_asked_for() {
-        if ("bouncycastle".equals(System.getProperty(Argon2Choice.PROPERTY)) || !NativeBuild.built()) {
+        if ("bouncycastle".equals(System.getProperty(Argon2Choice.PROPERTY)) || !NativeBuild.usable()) {
             assertThat(Argon2Choice.selected()).isInstanceOf(BouncyCastleArgon2.class);
         } else {
             assertThat(Argon2Choice.selected()).isInstanceOf(NativeArgon2.class);
+            // The argon2-avx2 and argon2-x86-64-v2 executions (server/pom.xml) force a build; every
+            // build this CPU runs is then checked by the equivalence test.
+            String asked = System.getProperty(NativeArgon2.VARIANT_PROPERTY);
+            if (asked != null) {
+                assertThat(Argon2Choice.selected().name()).isEqualTo("native (" + asked + ")");
+            }
         }
+    }
+
+    @Test
+    void a_forced_build_must_be_one_the_cpu_runs() {
+        Set<String> avx2 = NativeArgon2.VARIANTS.get("avx2");
+        assertThat(NativeArgon2.requested(avx2, null)).isEqualTo("avx2");
+        assertThat(NativeArgon2.requested(avx2, "auto")).isEqualTo("avx2");
+        assertThat(NativeArgon2.requested(avx2, " X86-64-V2 ")).isEqualTo("x86-64-v2");
+        assertThatThrownBy(() -> NativeArgon2.requested(avx2, "avx512")).isInstanceOf(UnsupportedOperationException.class)
+                .hasMessage("gatehouse.argon2.variant=avx512, but this CPU lacks [avx512bw, avx512cd, avx512dq, avx512f, avx512vl]");
+        assertThatThrownBy(() -> NativeArgon2.requested(avx2, "avx10")).isInstanceOf(UnsupportedOperationException.class)
+                .hasMessage("gatehouse.argon2.variant must be auto, avx512, avx2, x86-64-v2, got 'avx10'");
+        assertThatThrownBy(() -> NativeArgon2.requested(Set.of("sse2"), null)).isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("lacks SSE4.2");
     }
 
     @Test
     void the_variant_follows_the_cpu_flags() {
         assertThat(NativeArgon2.variant(Set.copyOf(union(NativeArgon2.V2_FLAGS, NativeArgon2.V3_FLAGS)))).isEqualTo("avx2");
+        assertThat(NativeArgon2.variant(union(union(NativeArgon2.V2_FLAGS, NativeArgon2.V3_FLAGS), NativeArgon2.V4_FLAGS)))
+                .isEqualTo("avx512");
+        // AVX-512F alone (Knights Landing) is not x86-64-v4.
+        assertThat(NativeArgon2.variant(union(union(NativeArgon2.V2_FLAGS, NativeArgon2.V3_FLAGS), Set.of("avx512f"))))
+                .isEqualTo("avx2");
         assertThat(NativeArgon2.variant(NativeArgon2.V2_FLAGS)).isEqualTo("x86-64-v2");
         // AVX2 without BMI2 (some early or virtualised CPUs) must not get the v3 build.
         assertThat(NativeArgon2.variant(union(NativeArgon2.V2_FLAGS, Set.of("avx", "avx2")))).isEqualTo("x86-64-v2");

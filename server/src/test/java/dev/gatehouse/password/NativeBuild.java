@@ -28,11 +28,25 @@ final class NativeBuild {
         return status().equals("built");
     }
 
+    /**
+     * Built, and the build this JVM was told to load ({@code gatehouse.argon2.variant}, set by the
+     * argon2-* executions in server/pom.xml) is one this CPU runs: then the library must load.
+     */
+    static boolean usable() {
+        String asked = System.getProperty(NativeArgon2.VARIANT_PROPERTY);
+        return built() && (asked == null || NativeArgon2.runs(asked, NativeArgon2.cpuFlags()));
+    }
+
+    static String whyNot() {
+        return built() ? "this CPU cannot run the " + System.getProperty(NativeArgon2.VARIANT_PROPERTY) + " build"
+                : "native Argon2 not built: " + status();
+    }
+
     /** Skips a jqwik container when there is no native library to compare. */
     static final class SkipUnlessBuilt implements SkipExecutionHook {
         @Override
         public SkipResult shouldBeSkipped(LifecycleContext context) {
-            return built() ? SkipResult.doNotSkip() : SkipResult.skip("native Argon2 not built: " + status());
+            return usable() ? SkipResult.doNotSkip() : SkipResult.skip(whyNot());
         }
     }
 }
