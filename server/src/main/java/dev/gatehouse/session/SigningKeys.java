@@ -4,8 +4,6 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
@@ -140,10 +138,10 @@ public final class SigningKeys {
             }
             Map<String, JWSVerifier> verifiers = new LinkedHashMap<>();
             for (ECKey key : keys) {
-                verifiers.put(key.getKeyID(), new ECDSAVerifier(key.toPublicJWK()));
+                verifiers.put(key.getKeyID(), Es256.verifier(key.toPublicJWK()));
             }
             ECKey active = keys.get(0);
-            return new KeyRing(new Active(active.getKeyID(), new ECDSASigner(active)), Map.copyOf(verifiers),
+            return new KeyRing(new Active(active.getKeyID(), Es256.signer(active)), Map.copyOf(verifiers),
                     new JWKSet(keys.stream().map(k -> (JWK) k.toPublicJWK()).toList()), clock.instant());
         } catch (ParseException | JOSEException e) {
             throw new IllegalStateException("stored signing key is unreadable", e);
