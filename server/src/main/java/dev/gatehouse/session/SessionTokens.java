@@ -2,7 +2,9 @@ package dev.gatehouse.session;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -24,7 +26,9 @@ import java.util.Optional;
  * Issues and verifies the access and refresh JWTs, with the claims App Services put in them (spec
  * 5.2): integer {@code exp} and {@code iat} in both (realm-core aborts on anything else), {@code sub},
  * {@code baas_device_id}, {@code user_data}, and the session id as the access token's {@code iss} and
- * the refresh token's {@code baas_id}. Verification pins ES256 and the key id. Thread-safe.
+ * the refresh token's {@code baas_id}. Access tokens are ES256, for anyone to verify with the JWKS;
+ * refresh tokens HS256 ({@link RefreshMac}), for this server alone. Verification pins the algorithm
+ * of each kind and the key id. Thread-safe.
  */
 public final class SessionTokens {
     static final String ACCESS = "access";
@@ -73,7 +77,8 @@ public final class SessionTokens {
                 .claim("typ", ACCESS)
                 .claim("user_data", Map.of())
                 .build();
-        return sign(claims);
+        SigningKeys.Active active = keys.active();
+        return sign(claims, SigningKeys.ALGORITHM, active.kid(), active.signer());
     }
 
     String refresh(AppConfig app, User user, String sessionId, String deviceId, Instant expiresAt) {
@@ -91,7 +96,8 @@ public final class SessionTokens {
                 .claim("typ", REFRESH)
                 .serializeNullClaims(true)
                 .build();
-        return sign(claims);
+        SigningKeys.Active active = keys.active();
+        return sign(claims, JWSAlgorithm.HS256, active.kid(), active.refreshSigner());
     }
 
     private static JWTClaimsSet.Builder common(AppConfig app, User user, String deviceId, Instant issued, Instant expires) {
@@ -105,15 +111,14 @@ public final class SessionTokens {
                 .claim("stitch_domainId", app.appObjectId());
     }
 
-    private String sign(JWTClaimsSet claims) {
-        SigningKeys.Active active = keys.active();
-        JWSHeader header = new JWSHeader.Builder(SigningKeys.ALGORITHM)
-                .keyID(active.kid())
+    private static String sign(JWTClaimsSet claims, JWSAlgorithm algorithm, String kid, JWSSigner signer) {
+        JWSHeader header = new JWSHeader.Builder(algorithm)
+                .keyID(kid)
                 .type(JOSEObjectType.JWT)
                 .build();
         SignedJWT jwt = new SignedJWT(header, claims);
         try {
-            jwt.sign(active.signer());
+            jwt.sign(signer);
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot sign a token", e);
         }
@@ -169,13 +174,17 @@ public final class SessionTokens {
     }
 
     /**
-     * The session id ({@code baas_id}) a refresh token names, without checking its signature: the
-     * caller then compares the whole token, in constant time, with the digest its session stored
-     * when the token was issued, which proves the token is byte for byte the one this server
-     * signed, more than a signature check does (and still holds if a signing key leaks). Saves a
-     * P-256 verification per refresh, half of its CPU (bench/run-load). Empty for anything that is
-     * not a JWT with an ES256 header naming a known key and {@code typ} refresh. Never throws on
-     * bad input.
+     * The session id ({@code baas_id}) a refresh token names, once its HS256 signature checks out
+     * with the key its {@code kid} names. The caller then compares the whole token, in constant
+     * time, with the digest its session stored when the token was issued, which proves it byte for
+     * byte the one this server issued (and still holds if a signing key leaks).
+     *
+     * <p>Refresh tokens issued before they were HS256 (ES256, signed with the same keys) are taken
+     * on that digest and a known {@code kid} alone, without a P-256 verification (half of a
+     * refresh's CPU): they expire within the refresh TTL of the upgrade.
+     *
+     * @return empty for anything else: not a JWT, another algorithm, an unknown or removed key, a
+     *     bad MAC, not {@code typ} refresh. Never throws on bad input.
      */
     Optional<String> refreshSessionId(String token) {
         if (token == null) {
@@ -183,9 +192,17 @@ public final class SessionTokens {
         }
         try {
             SignedJWT jwt = SignedJWT.parse(token);
-            // The key must still be known: removing a key (gatehouse keys remove) ends its tokens.
-            if (!SigningKeys.ALGORITHM.equals(jwt.getHeader().getAlgorithm())
-                    || keys.verifier(jwt.getHeader().getKeyID()).isEmpty()) {
+            JWSAlgorithm algorithm = jwt.getHeader().getAlgorithm();
+            String kid = jwt.getHeader().getKeyID();
+            boolean genuine;
+            if (JWSAlgorithm.HS256.equals(algorithm)) {
+                Optional<JWSVerifier> mac = keys.refreshVerifier(kid);
+                genuine = mac.isPresent() && jwt.verify(mac.get());
+            } else {
+                // The key must still be known: removing a key (gatehouse keys remove) ends its tokens.
+                genuine = SigningKeys.ALGORITHM.equals(algorithm) && keys.verifier(kid).isPresent();
+            }
+            if (!genuine) {
                 return Optional.empty();
             }
             JWTClaimsSet claims = jwt.getJWTClaimsSet();
@@ -193,7 +210,7 @@ public final class SessionTokens {
                 return Optional.empty();
             }
             return Optional.ofNullable(claims.getStringClaim("baas_id"));
-        } catch (ParseException | RuntimeException e) {
+        } catch (ParseException | JOSEException | RuntimeException e) {
             return Optional.empty();
         }
     }

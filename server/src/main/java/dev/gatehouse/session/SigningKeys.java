@@ -28,7 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ES256 keys that sign access and refresh tokens. They live in the database, so every node
+ * The ES256 keys that sign access tokens, and the HS256 keys derived from them that sign refresh
+ * tokens ({@link RefreshMac}). They live in the database, so every node
  * that shares it signs and verifies alike: the first start generates a key, and {@link #rotate}
  * (the {@code gatehouse keys rotate} command) adds a new active one while the earlier ones keep
  * verifying the tokens they signed. Each node reloads the keys every {@code refresh} interval, and
@@ -53,13 +54,16 @@ public final class SigningKeys {
     private volatile KeyRing ring;
     private volatile Instant lastUnknownKeyReload = Instant.EPOCH;
 
-    /** The key that signs new tokens. */
-    record Active(String kid, JWSSigner signer) {}
+    /** The key that signs new tokens: ES256 for access tokens, HS256 for refresh tokens. */
+    record Active(String kid, JWSSigner signer, JWSSigner refreshSigner) {}
+
+    /** What checks the tokens of one key. */
+    private record Verifiers(JWSVerifier access, JWSVerifier refresh) {}
 
     /** One stored key as operators see it; never the private half. */
     public record KeyInfo(String kid, Instant createdAt, boolean active) {}
 
-    private record KeyRing(Active active, Map<String, JWSVerifier> verifiers, JWKSet publicKeys, Instant loadedAt) {}
+    private record KeyRing(Active active, Map<String, Verifiers> verifiers, JWKSet publicKeys, Instant loadedAt) {}
 
     private SigningKeys(Database database, Clock clock, Duration refresh, KeyRing ring) {
         this.database = database;
@@ -136,12 +140,13 @@ public final class SigningKeys {
             for (String json : stored) {
                 keys.add(ECKey.parse(json));
             }
-            Map<String, JWSVerifier> verifiers = new LinkedHashMap<>();
+            Map<String, Verifiers> verifiers = new LinkedHashMap<>();
             for (ECKey key : keys) {
-                verifiers.put(key.getKeyID(), Es256.verifier(key.toPublicJWK()));
+                verifiers.put(key.getKeyID(), new Verifiers(Es256.verifier(key.toPublicJWK()), RefreshMac.verifier(key)));
             }
             ECKey active = keys.get(0);
-            return new KeyRing(new Active(active.getKeyID(), Es256.signer(active)), Map.copyOf(verifiers),
+            return new KeyRing(new Active(active.getKeyID(), Es256.signer(active), RefreshMac.signer(active)),
+                    Map.copyOf(verifiers),
                     new JWKSet(keys.stream().map(k -> (JWK) k.toPublicJWK()).toList()), clock.instant());
         } catch (ParseException | JOSEException e) {
             throw new IllegalStateException("stored signing key is unreadable", e);
@@ -161,11 +166,21 @@ public final class SigningKeys {
         return current().active();
     }
 
+    /** The ES256 verifier of an access token's key; empty for a key not (or no longer) stored. */
     Optional<JWSVerifier> verifier(String kid) {
+        return verifiers(kid).map(Verifiers::access);
+    }
+
+    /** The HS256 verifier of a refresh token's key; empty for a key not (or no longer) stored. */
+    Optional<JWSVerifier> refreshVerifier(String kid) {
+        return verifiers(kid).map(Verifiers::refresh);
+    }
+
+    private Optional<Verifiers> verifiers(String kid) {
         if (kid == null) {
             return Optional.empty();
         }
-        JWSVerifier verifier = current().verifiers().get(kid);
+        Verifiers verifier = current().verifiers().get(kid);
         Instant now = clock.instant();
         if (verifier == null && !now.isBefore(lastUnknownKeyReload.plus(UNKNOWN_KEY_RELOAD_GAP))) {
             // Perhaps another node rotated a moment ago and this token is its first.

@@ -39,6 +39,10 @@ class SessionTest {
         return TestServer.parse(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
     }
 
+    static JsonNode header(String jwt) {
+        return TestServer.parse(new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[0]), StandardCharsets.UTF_8));
+    }
+
     private HttpResponse<String> profile(String access) {
         return server.get(api() + "/auth/profile", access);
     }
@@ -60,6 +64,11 @@ class SessionTest {
 
         JsonNode access = payload(body.path("access_token").asText());
         JsonNode refresh = payload(body.path("refresh_token").asText());
+        // Access tokens for anyone to verify with the JWKS; refresh tokens for this server alone.
+        JsonNode accessHeader = header(body.path("access_token").asText());
+        assertThat(accessHeader.path("alg").asText()).isEqualTo("ES256");
+        assertThat(header(body.path("refresh_token").asText()).path("alg").asText()).isEqualTo("HS256");
+        assertThat(header(body.path("refresh_token").asText()).path("kid").asText()).isEqualTo(accessHeader.path("kid").asText());
         for (JsonNode claims : new JsonNode[] {access, refresh}) {
             // realm-core aborts unless exp and iat are JSON integers in both tokens (spec T5).
             assertThat(claims.path("exp").isIntegralNumber()).isTrue();
