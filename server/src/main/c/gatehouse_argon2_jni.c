@@ -54,8 +54,8 @@ static void release(uint8_t *buffer, jsize length) {
  * keeps the blocks in its per-thread arenas, so the server's resident memory grew by a block for
  * every carrier thread that had ever hashed (bench/run-load: RSS after load). Not a fresh mapping
  * per hash either: faulting in 4,864 zeroed pages cost about 4 ms of a 13 ms hash, and two hashes
- * faulting at once slowed each other further (the kernel's per-process mapping lock); with the pool
- * a hash at the default costs takes 9 ms (AVX2) and two run side by side at full speed.
+ * doing it at once took 14.6 ms each; with the pool a hash at the default costs takes 9 ms (AVX2)
+ * and two side by side about the same (a C loop on a 2-vCPU machine, docs/performance.md).
  *
  * The pool holds only blocks that a finished hash returned, so it never holds more than the most
  * hashes that ran at once (the server bounds those: --hash-concurrency). argon2's free_memory wipes a

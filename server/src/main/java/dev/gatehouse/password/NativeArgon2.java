@@ -9,11 +9,11 @@ import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -135,14 +135,14 @@ final class NativeArgon2 implements Argon2 {
      *     that runs none
      */
     static String requested(Set<String> flags, String asked) {
-        if (asked == null || asked.isBlank() || asked.equals("auto")) {
+        String name = asked == null ? "auto" : asked.trim().toLowerCase(Locale.ROOT);
+        if (name.isEmpty() || name.equals("auto")) {
             String best = variant(flags);
             if (best == null) {
                 throw new UnsupportedOperationException("the CPU lacks SSE4.2/SSSE3 (x86-64-v2)");
             }
             return best;
         }
-        String name = asked.trim().toLowerCase(Locale.ROOT);
         if (!VARIANTS.containsKey(name)) {
             throw new UnsupportedOperationException(
                     VARIANT_PROPERTY + " must be auto, " + String.join(", ", VARIANTS.keySet()) + ", got '" + asked + "'");

@@ -248,6 +248,8 @@ class CliTest {
         Matcher flags = Pattern.compile("--argon2-memory-kib (\\d+) --argon2-iterations (\\d+) --argon2-parallelism (\\d+)")
                 .matcher(run.out());
         assertThat(flags.find()).as(run.out()).isTrue();
+        // Which Argon2id it timed: the figure holds only for that implementation.
+        assertThat(run.out()).containsPattern("Argon2id (native \\((avx512|avx2|x86-64-v2)\\)|bouncycastle);");
         HashParameters chosen = new HashParameters(Integer.parseInt(flags.group(1)), Integer.parseInt(flags.group(2)),
                 Integer.parseInt(flags.group(3)));
         assertThat(chosen.problems()).isEmpty();
