@@ -28,12 +28,15 @@ fi
 # (G1, a heap of up to a quarter of the machine) the server was 590-700 MiB resident after load; with
 # these, 184 MiB, at 0.75-0.93 of the defaults' throughput. The serial collector and a small initial
 # heap keep the heap near the live set (tens of MB); the cap of 512 MiB leaves room for JavaScript
-# functions (--function-memory-mib). Native memory freed by the JIT is given back to the OS, and
-# glibc keeps two malloc arenas instead of eight per core. GATEHOUSE_JAVA_OPTS, read by ./gatehouse
-# after these, overrides any of them (e.g. -XX:+UseG1GC -Xmx2g for throughput on a big machine).
+# functions (--function-memory-mib). -XX:-ShrinkHeapInSteps lets one full collection shrink the heap
+# to the live set at once: the server runs one after five seconds without a request
+# (maintenance/IdleHeap, serial collector only). Native memory freed by the JIT is given back to the
+# OS, and glibc keeps two malloc arenas instead of eight per core. GATEHOUSE_JAVA_OPTS, read by
+# ./gatehouse after these, overrides any of them (e.g. -XX:-UseSerialGC -XX:+UseG1GC -Xmx2g for
+# throughput on a big machine: two collectors at once do not start).
 # (No smaller -Xss: stacks cost only the pages they touch, and JavaScript functions run deep.)
 GATEHOUSE_MEMORY_FLAGS=(-XX:+UseSerialGC -Xms16m -Xmx512m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30
-  -XX:ReservedCodeCacheSize=48m)
+  -XX:-ShrinkHeapInSteps -XX:ReservedCodeCacheSize=48m)
 if [ "$(java_major "$JAVA_HOME")" -ge 22 ]; then
   GATEHOUSE_MEMORY_FLAGS+=(-XX:TrimNativeHeapInterval=2000)
 fi

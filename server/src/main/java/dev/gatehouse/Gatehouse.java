@@ -33,6 +33,7 @@ import dev.gatehouse.mail.MailSettings;
 import dev.gatehouse.mail.MailTemplates;
 import dev.gatehouse.mail.Mailer;
 import dev.gatehouse.mail.Outbox;
+import dev.gatehouse.maintenance.IdleHeap;
 import dev.gatehouse.maintenance.Janitor;
 import dev.gatehouse.metrics.Metrics;
 import dev.gatehouse.metrics.MetricsRoutes;
@@ -79,6 +80,7 @@ public final class Gatehouse implements AutoCloseable {
     private final Outbox outbox;
     private final Functions functions;
     private final Janitor janitor;
+    private final IdleHeap idleHeap;
     private final Metrics metrics;
     private final AdminAccounts admins;
     private final ProviderSettings providerSettings;
@@ -91,8 +93,9 @@ public final class Gatehouse implements AutoCloseable {
     private static final Duration JANITOR_INTERVAL = Duration.ofMinutes(5);
 
     private Gatehouse(Database database, HttpServer http, PublicUrl publicUrl, Apps apps, PasswordHasher hasher,
-                      Outbox outbox, Functions functions, Janitor janitor, Metrics metrics, AdminAccounts admins,
-                      ProviderSettings providerSettings) {
+                      Outbox outbox, Functions functions, Janitor janitor, IdleHeap idleHeap, Metrics metrics,
+                      AdminAccounts admins, ProviderSettings providerSettings) {
+        this.idleHeap = idleHeap;
         this.metrics = metrics;
         this.admins = admins;
         this.providerSettings = providerSettings;
@@ -222,8 +225,8 @@ public final class Gatehouse implements AutoCloseable {
             Janitor janitor = new Janitor(database, clock, retention, JANITOR_INTERVAL);
             janitor.start();
             providerSettings.start();
-            Gatehouse server = new Gatehouse(database, http, publicUrl, apps, hasher, outbox, functions, janitor, metrics,
-                    admins, providerSettings);
+            Gatehouse server = new Gatehouse(database, http, publicUrl, apps, hasher, outbox, functions, janitor,
+                    IdleHeap.startIfSerial(http::served), metrics, admins, providerSettings);
             server.logStartup(config);
             return server;
         } catch (RuntimeException e) {
@@ -357,6 +360,7 @@ public final class Gatehouse implements AutoCloseable {
     @Override
     public void close() {
         http.stop();
+        idleHeap.close();
         janitor.close();
         providerSettings.close();
         if (outbox != null) {

@@ -4,6 +4,7 @@ import dev.gatehouse.token.Ids;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The Javalin instance with Gatehouse's cross-cutting behaviour: request ids, the body limit,
@@ -14,6 +15,7 @@ public final class HttpServer {
     /** Pending connections the listen socket holds (the OS may cap it: net.core.somaxconn). */
     private static final int ACCEPT_QUEUE = 1024;
     private final Javalin javalin;
+    private final LongAdder served = new LongAdder();
 
     /** A server that records no metrics (tests that only look at the wire). */
     public HttpServer(long maxRequestBytes, PublicUrl publicUrl, Ids ids) {
@@ -29,7 +31,10 @@ public final class HttpServer {
         RequestMetrics requestMetrics = new RequestMetrics(meters);
         this.javalin = Javalin.create(config -> {
             // The request logger runs after every request, matched or not, errors included.
-            config.requestLogger.http(requestMetrics::record);
+            config.requestLogger.http((ctx, ms) -> {
+                served.increment();
+                requestMetrics.record(ctx, ms);
+            });
             config.showJavalinBanner = false;
             config.useVirtualThreads = true;
             config.http.maxRequestSize = maxRequestBytes;
@@ -67,6 +72,11 @@ public final class HttpServer {
 
     public Javalin javalin() {
         return javalin;
+    }
+
+    /** Requests answered so far, errors included (what tells the server it is idle). */
+    public long served() {
+        return served.sum();
     }
 
     /** Binds and returns the port (useful when 0 asked for a free one). */
