@@ -28,15 +28,16 @@ fi
 # (G1, a heap of up to a quarter of the machine) the server was 590-700 MiB resident after load; with
 # these, 184 MiB, at 0.75-0.93 of the defaults' throughput. The serial collector and a small initial
 # heap keep the heap near the live set (tens of MB); the cap of 512 MiB leaves room for JavaScript
-# functions (--function-memory-mib). -XX:-ShrinkHeapInSteps lets one full collection shrink the heap
-# to the live set at once: the server runs one after five seconds without a request
-# (maintenance/IdleHeap, serial collector only). Native memory freed by the JIT is given back to the
+# functions (--function-memory-mib). The collector gives committed heap back only at full
+# collections, so the server runs a few after five seconds without a request (maintenance/IdleHeap,
+# serial collector only; -XX:-ShrinkHeapInSteps would do it in one, but cost refresh 20% of its
+# throughput under load by shrinking at every full collection). Native memory freed by the JIT is given back to the
 # OS, and glibc keeps two malloc arenas instead of eight per core. GATEHOUSE_JAVA_OPTS, read by
 # ./gatehouse after these, overrides any of them (e.g. -XX:-UseSerialGC -XX:+UseG1GC -Xmx2g for
 # throughput on a big machine: two collectors at once do not start).
 # (No smaller -Xss: stacks cost only the pages they touch, and JavaScript functions run deep.)
 GATEHOUSE_MEMORY_FLAGS=(-XX:+UseSerialGC -Xms16m -Xmx512m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30
-  -XX:-ShrinkHeapInSteps -XX:ReservedCodeCacheSize=48m)
+  -XX:ReservedCodeCacheSize=48m)
 if [ "$(java_major "$JAVA_HOME")" -ge 22 ]; then
   GATEHOUSE_MEMORY_FLAGS+=(-XX:TrimNativeHeapInterval=2000)
 fi

@@ -9,8 +9,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Gives the heap back to the operating system once the server has served no request for
- * {@link #QUIET_CHECKS} seconds: one full collection per quiet spell, which with the launcher's
- * {@code -XX:-ShrinkHeapInSteps} shrinks the committed heap to the live set and its free ratio.
+ * {@link #QUIET_CHECKS} seconds: {@link #COLLECTIONS} full collections per quiet spell. The serial
+ * collector shrinks the committed heap by 0, 10, 40 and then 100% of the excess over its free ratio
+ * at successive full collections ({@code ShrinkHeapInSteps}, on by default), so the fourth brings it
+ * down to the live set. Turning the steps off ({@code -XX:-ShrinkHeapInSteps}) would need only one,
+ * but made the heap shrink at every full collection under load too: refresh lost 20% of its
+ * throughput (bench/run-load, docs/performance.md#memory).
  *
  * <p>Why: the serial collector (the launcher's choice for its small footprint, docs/deployment.md)
  * returns committed heap only at a full collection, which a server under load rarely reaches; after
@@ -18,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * G1 does the same thing itself with {@code -XX:G1PeriodicGCInterval} (JEP 346), but cost refresh
  * and profile 12-16% of their throughput here (docs/performance.md#memory). So this runs only under
  * the serial collector; {@code -XX:+DisableExplicitGC} turns it off. A full collection of this
- * server's heap takes about 50 ms, once per quiet spell of at least five seconds.
+ * server's heap took 50 ms and the next ones less, once per quiet spell of at least five seconds.
  *
  * <p>Thread-safe: one daemon thread calls {@link #check}.
  */
@@ -26,6 +30,8 @@ public final class IdleHeap implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IdleHeap.class);
     /** Checks (one a second) without a new request before the collection. */
     static final int QUIET_CHECKS = 5;
+    /** Full collections per quiet spell: the steps of ShrinkHeapInSteps (0, 10, 40, 100%). */
+    static final int COLLECTIONS = 4;
 
     private final LongSupplier served;
     private final Runnable collect;
@@ -36,7 +42,7 @@ public final class IdleHeap implements AutoCloseable {
 
     /**
      * @param served requests served so far (any monotonic count of activity)
-     * @param collect what collects: {@code System::gc} in the server
+     * @param collect one full collection: {@code System::gc} in the server
      */
     IdleHeap(LongSupplier served, Runnable collect) {
         this.served = served;
@@ -76,7 +82,9 @@ public final class IdleHeap implements AutoCloseable {
             return false;
         }
         collected = true;
-        collect.run();
+        for (int i = 0; i < COLLECTIONS && served.getAsLong() == now; i++) {
+            collect.run();
+        }
         return true;
     }
 

@@ -24,13 +24,25 @@ class IdleHeapTest {
         checks(IdleHeap.QUIET_CHECKS - 1);
         assertThat(collections).hasValue(0);
         checks(1);
-        assertThat(collections).hasValue(1);
+        assertThat(collections).hasValue(IdleHeap.COLLECTIONS);
         checks(20);
-        assertThat(collections).as("once per quiet spell, however long").hasValue(1);
+        assertThat(collections).as("once per quiet spell, however long").hasValue(IdleHeap.COLLECTIONS);
 
         served.addAndGet(3);  // traffic again, then quiet again
         checks(1 + IdleHeap.QUIET_CHECKS);
-        assertThat(collections).hasValue(2);
+        assertThat(collections).hasValue(2 * IdleHeap.COLLECTIONS);
+    }
+
+    @Test
+    void a_request_arriving_between_the_collections_stops_them() {
+        IdleHeap interrupted = new IdleHeap(served::get, () -> {
+            collections.incrementAndGet();
+            served.incrementAndGet();  // a request lands during the first collection
+        });
+        for (int i = 0; i <= IdleHeap.QUIET_CHECKS; i++) {
+            interrupted.check();
+        }
+        assertThat(collections).hasValue(1);
     }
 
     @Test
