@@ -34,7 +34,15 @@ final class NativeBuild {
      */
     static boolean usable() {
         String asked = System.getProperty(NativeArgon2.VARIANT_PROPERTY);
-        return built() && (asked == null || NativeArgon2.runs(asked, NativeArgon2.cpuFlags()));
+        if (!built() || asked == null) {
+            return built();
+        }
+        try {
+            NativeArgon2.requested(NativeArgon2.cpuFlags(), asked);
+            return true;
+        } catch (UnsupportedOperationException e) {
+            return false;
+        }
     }
 
     static String whyNot() {
