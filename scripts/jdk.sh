@@ -30,7 +30,7 @@ fi
 # heap keep the heap near the live set (tens of MB); the cap of 512 MiB leaves room for JavaScript
 # functions (--function-memory-mib). The collector gives committed heap back only at full
 # collections, so the server runs a few after five seconds without a request (maintenance/IdleHeap,
-# serial collector only; -XX:-ShrinkHeapInSteps would do it in one, but cost refresh 20% of its
+# serial collector only; -XX:-ShrinkHeapInSteps would do it in one, but cost refresh 18% of its
 # throughput under load by shrinking at every full collection). Native memory freed by the JIT is given back to the
 # OS, and glibc keeps two malloc arenas instead of eight per core. GATEHOUSE_JAVA_OPTS, read by
 # ./gatehouse after these, overrides any of them (e.g. -XX:-UseSerialGC -XX:+UseG1GC -Xmx2g for
