@@ -125,7 +125,7 @@ def owasp_phase(a, label, jvm, conns, flows, tmp, results):
         # maintenance/IdleHeap) give memory back by then. Also read at once, and the peak (VmHWM).
         rss_end = harness.rss_mib(pid)
         time.sleep(SETTLE_S)
-        out.update(rss_end_of_load_mib=rss_end,hash_ms=(hash_before + hash_after) / 2 * 1000, hash_before_ms=hash_before * 1000,
+        out.update(rss_end_of_load_mib=rss_end, hash_ms=(hash_before + hash_after) / 2 * 1000, hash_before_ms=hash_before * 1000,
                    hash_after_ms=hash_after * 1000, login_cpu_ms=(cpu_before + cpu_after) / 2 * 1000,
                    rss_after_load_mib=harness.rss_mib(pid), hwm_mib=harness.rss_mib(pid, "VmHWM"))
         print(f"hash time (verify, 1 connection): {hash_after * 1000:.2f} ms after, mean {out['hash_ms']:.2f} ms; "

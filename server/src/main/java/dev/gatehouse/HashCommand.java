@@ -90,7 +90,7 @@ final class HashCommand implements Runnable {
             System.out.println("--argon2-memory-kib " + chosen.memoryKib() + " --argon2-iterations " + chosen.iterations()
                     + " --argon2-parallelism " + chosen.parallelism());
             System.out.println("# one hash took about " + chosenTime.toMillis() + " ms here (target " + goal.toMillis()
-                    + " ms), Argon2id " + new PasswordHasher(floor, new SecureRandom()).implementation()
+                    + " ms), Argon2id " + PasswordHasher.processImplementation()
                     + "; a server whose Argon2id differs (another CPU, gatehouse.argon2) needs its own calibration");
             return 0;
         }

@@ -178,9 +178,12 @@ public final class PasswordHasher {
         return verifications.get();
     }
 
-    /** Which Argon2id implementation this hasher uses, as logged at start-up: "native (avx2)", "bouncycastle". */
-    public String implementation() {
-        return argon2.name();
+    /**
+     * Which Argon2id implementation the public constructors' hashers use in this process, as logged
+     * at start-up: "native (avx512)", "bouncycastle" (chooses and loads it on the first call).
+     */
+    public static String processImplementation() {
+        return Argon2Choice.selected().name();
     }
 
     private byte[] derive(String password, byte[] salt, HashParameters p, int length) {
