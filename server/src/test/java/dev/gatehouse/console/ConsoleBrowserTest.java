@@ -47,12 +47,12 @@ class ConsoleBrowserTest {
             browser.type("Search by email", "FINDME").clickButton("Search");
             browser.waitForText("1 user match");
             assertThat(browser.findAll("tbody tr")).hasSize(1);
-            assertThat(browser.find("tbody tr").getText()).contains("findme@example.com");
+            assertThat(browser.textOf("tbody tr")).contains("findme@example.com");
             browser.screenshot("console-user-search");
 
             browser.find("a[href='#pending']").click();
             browser.waitForText("1 pending");
-            assertThat(browser.find("tbody tr").getText()).contains("waiting@example.com");
+            assertThat(browser.textOf("tbody tr")).contains("waiting@example.com");
             browser.clickButton("Confirm");
             browser.waitForText("waiting@example.com confirmed");
             browser.waitForText("0 pending");

@@ -139,7 +139,7 @@ class HostedPagesBrowserTest {
             browser.waitForText("is confirmed");
             browser.open(link);
             browser.waitForText("This link has already been used.");
-            assertThat(browser.find("h1").getText()).isEqualTo("Link already used");
+            assertThat(browser.textOf("h1")).isEqualTo("Link already used");
             browser.screenshot("confirm-3-already-used");
         }
     }

@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -104,14 +104,31 @@ public final class Browser implements AutoCloseable {
         return driver.getTitle();
     }
 
-    /** The page's visible text. */
+    /**
+     * The page's visible text, read in one script inside the page. Finding {@code <body>} and then
+     * asking for its text takes two round trips, and a page replaced in between (a form just
+     * submitted) fails the second one: as a StaleElementReferenceException, or from Chromium 156's
+     * driver as a plain WebDriverException, "Node with given id does not belong to the document"
+     * (seen in CI). One script has no in-between.
+     */
     public String text() {
-        return driver.findElement(By.tagName("body")).getText();
+        Object text = driver.executeScript("return document.body ? document.body.innerText : '';");
+        return text == null ? "" : text.toString();
     }
 
     /** The element matching a CSS selector, waiting for it to appear. */
     public WebElement find(String css) {
         return new WebDriverWait(driver, WAIT).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(css)));
+    }
+
+    /**
+     * The visible text of the first element matching a CSS selector, waiting for one to appear. Read
+     * in one script, like {@link #text()}, so a re-rendered element cannot go stale in between.
+     */
+    public String textOf(String css) {
+        Object text = new WebDriverWait(driver, WAIT).ignoring(WebDriverException.class).until(d -> driver.executeScript(
+                "const e = document.querySelector(arguments[0]); return e ? e.innerText : null;", css));
+        return text.toString();
     }
 
     public List<WebElement> findAll(String css) {
@@ -156,9 +173,10 @@ public final class Browser implements AutoCloseable {
     /** Waits until the page's text contains {@code text}; returns the page's text. */
     public String waitForText(String text) {
         try {
-            // A page being replaced (a form just submitted) leaves stale elements behind: look again.
-            new WebDriverWait(driver, WAIT).ignoring(StaleElementReferenceException.class)
-                    .until(d -> d.findElement(By.tagName("body")).getText().contains(text));
+            // A script that runs while the page is being replaced can fail (its context goes away):
+            // that is a moment of the navigation, not an answer, so look again until WAIT is up.
+            new WebDriverWait(driver, WAIT).ignoring(WebDriverException.class)
+                    .until(d -> text().contains(text));
         } catch (org.openqa.selenium.TimeoutException e) {
             throw new AssertionError("page " + currentUrl() + " never showed \"" + text + "\"; it shows:\n" + text(), e);
         }
