@@ -7,7 +7,7 @@
  * GATEHOUSE_JNI_CLASS names the Java class the function binds to, so that bench/run-hash can build
  * the same wrapper for its own baseline class.
  */
-/* mmap's MAP_ANONYMOUS under -std=c99. */
+/* mmap's MAP_ANONYMOUS and madvise's MADV_HUGEPAGE under -std=c99. */
 #define _DEFAULT_SOURCE
 #include <jni.h>
 #include <pthread.h>
@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "argon2.h"
 
@@ -67,6 +68,47 @@ static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct { uint8_t *memory; size_t bytes; } pool[POOL_SIZE];
 static int pooled;
 
+/*
+ * A fresh mapping of bytes, on transparent huge pages (2 MiB) where the kernel allows them.
+ *
+ * Each block that Argon2id computes reads one earlier block chosen at random from all m KiB, so
+ * with 4 KiB pages nearly every such read misses the TLB and walks the page tables, whose entries
+ * then compete for the cache with the blocks themselves. With huge pages 19 MiB takes ten TLB
+ * entries. Measured with the reference code on a 2-vCPU AMD EPYC (Zen 4, 32 MiB L3) in alternating
+ * rounds (docs/performance.md): a hash alone took the same time either way (7.2 ms), two at once
+ * 8.8 ms instead of 9.5 ms each, since two 19 MiB arrays do not fit the shared L3 together.
+ *
+ * Huge pages need a 2 MiB-aligned range: map 2 MiB more, then unmap the unaligned head and the
+ * tail. MADV_HUGEPAGE is advice: with transparent huge pages set to "never" (or a kernel without
+ * them) it fails or does nothing and the block uses 4 KiB pages, as before. Under the common
+ * "madvise" setting only ranges so marked get huge pages, so nothing else in the JVM changes.
+ * Blocks under 2 MiB (cheap test costs) are mapped plainly.
+ */
+#define HUGE_PAGE ((size_t)2 << 20)
+static uint8_t *map_huge(size_t bytes) {
+    if (bytes < HUGE_PAGE) {
+        void *plain = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        return plain == MAP_FAILED ? NULL : plain;
+    }
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    size_t length = (bytes + page - 1) / page * page;
+    size_t span = length + HUGE_PAGE;
+    void *raw = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (raw == MAP_FAILED) {
+        return NULL;
+    }
+    uintptr_t start = ((uintptr_t)raw + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+    size_t head = start - (uintptr_t)raw;
+    if (head > 0) {
+        munmap(raw, head);
+    }
+    if (span - head > length) {
+        munmap((void *)(start + length), span - head - length);
+    }
+    madvise((void *)start, length, MADV_HUGEPAGE);
+    return (uint8_t *)start;
+}
+
 static int map_blocks(uint8_t **memory, size_t bytes) {
     *memory = NULL;
     pthread_mutex_lock(&pool_lock);
@@ -81,12 +123,8 @@ static int map_blocks(uint8_t **memory, size_t bytes) {
     if (*memory != NULL) {
         return ARGON2_OK;
     }
-    void *mapped = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (mapped == MAP_FAILED) {
-        return ARGON2_MEMORY_ALLOCATION_ERROR;
-    }
-    *memory = mapped;
-    return ARGON2_OK;
+    *memory = map_huge(bytes);
+    return *memory == NULL ? ARGON2_MEMORY_ALLOCATION_ERROR : ARGON2_OK;
 }
 
 static void unmap_blocks(uint8_t *memory, size_t bytes) {

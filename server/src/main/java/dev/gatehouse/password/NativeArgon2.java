@@ -207,8 +207,11 @@ final class NativeArgon2 implements Argon2 {
         return running == 0 && now - idleSince >= IDLE_NANOS;
     }
 
-    /** In gatehouse_argon2_jni.c: unmaps every pooled block; returns their bytes. */
-    private static native long trim();
+    /**
+     * In gatehouse_argon2_jni.c: unmaps every pooled block; returns their bytes. Package-private for
+     * NativeBlockPoolTest, which needs an empty pool to see a fresh block's pages.
+     */
+    static native long trim();
 
     /** In gatehouse_argon2_jni.c: the bytes of block memory pooled now. */
     static native long pooledBytes();

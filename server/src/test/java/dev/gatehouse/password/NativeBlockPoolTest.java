@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,6 +54,37 @@ class NativeBlockPoolTest {
             Thread.sleep(50);
         }
         assertThat(NativeArgon2.pooledBytes()).isZero();
+    }
+
+    /**
+     * Blocks of 2 MiB and more are mapped on transparent huge pages (gatehouse_argon2_jni.c,
+     * map_huge) wherever the kernel offers them. Under "madvise", the usual setting, nothing else in
+     * this JVM asks for huge pages, so the process's AnonHugePages grows by the block's size only
+     * if the library asked for them; under "never" there are none to ask for.
+     */
+    @Test
+    void a_block_of_two_mebibytes_or_more_lies_on_huge_pages_where_the_kernel_offers_them() throws Exception {
+        String setting = Files.readString(Path.of("/sys/kernel/mm/transparent_hugepage/enabled"));
+        assumeTrue(!setting.contains("[never]"), "transparent huge pages are off here: " + setting.strip());
+        HashParameters sixMiB = new HashParameters(6 * 1024, 1, 1);
+        boolean seen = false;
+        for (int i = 0; i < 5 && !seen; i++) {
+            NativeArgon2.trim();
+            long before = anonHugePagesKib();
+            argon2.argon2id("correct horse".getBytes(StandardCharsets.UTF_8), SALT, null, null, sixMiB, 32);
+            // Read while the block is pooled; the trimmer may hand it back after a second's pause.
+            seen = anonHugePagesKib() - before >= sixMiB.memoryKib() && NativeArgon2.pooledBytes() > 0;
+        }
+        assertThat(seen).as("a pooled 6 MiB block on three 2 MiB huge pages (%s)", setting.strip()).isTrue();
+    }
+
+    private static long anonHugePagesKib() throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/self/smaps_rollup"))) {
+            if (line.startsWith("AnonHugePages:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new AssertionError("no AnonHugePages in /proc/self/smaps_rollup");
     }
 
     @Test
