@@ -3,6 +3,7 @@
 Standard library only (Python 3.9+). Every figure a caller prints is meant to be compared with another
 taken in the same run: the machine these benchmarks were written on is shared and noisy.
 """
+import glob
 import json
 import os
 import resource
@@ -43,6 +44,22 @@ def cpu_seconds(pid):
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / CLK_TCK  # fields 14 and 15 of the whole line
+
+
+def jit_seconds(pid):
+    """CPU seconds of the JVM's JIT compiler threads (C1 and C2), from /proc/<pid>/task/*/stat."""
+    total = 0
+    for task in glob.glob(f"/proc/{pid}/task/*"):
+        try:
+            with open(task + "/comm") as f:
+                if not f.read().startswith(("C1 CompilerThre", "C2 CompilerThre")):
+                    continue
+            with open(task + "/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:  # a compiler thread that ended in between
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / CLK_TCK
 
 
 def rss_mib(pid, key="VmRSS"):
@@ -137,6 +154,7 @@ def wrk(url, path, connections, seconds, method="GET", mode="none", items=None, 
            "--timeout", f"{timeout_s}s", "-s", FLOW_LUA, url]
     r_settle = settle(pid) if pid else 0.0
     cpu0 = cpu_seconds(pid) if pid else 0
+    jit0 = jit_seconds(pid) if pid else 0
     kids0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.monotonic()
     out = subprocess.run(cmd, env=env, capture_output=True, text=True)
@@ -155,6 +173,7 @@ def wrk(url, path, connections, seconds, method="GET", mode="none", items=None, 
     r["wrk_cores"] = (kids1.ru_utime + kids1.ru_stime - kids0.ru_utime - kids0.ru_stime) / wall
     if pid:
         r["server_cores"] = (cpu_seconds(pid) - cpu0) / wall
+        r["jit_cores"] = (jit_seconds(pid) - jit0) / wall
         r["rss_mib"] = rss_mib(pid)
     return r
 
