@@ -12,6 +12,7 @@ import dev.gatehouse.mail.Outbox;
 import dev.gatehouse.mail.SmtpSettings;
 import dev.gatehouse.password.BreachedPasswordSettings;
 import dev.gatehouse.password.HashParameters;
+import dev.gatehouse.password.PasswordHasher;
 import dev.gatehouse.ratelimit.RateLimitSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -299,7 +300,7 @@ public final class Main implements Runnable {
             ServerConfig config = new ServerConfig(host, port, blankToNull(publicUrl), database.dataDir,
                     apps == null ? List.of() : apps, access, refresh, userToken,
                     new HashParameters(argonMemory, argonIterations, argonParallelism),
-                    hashConcurrency == 0 ? Runtime.getRuntime().availableProcessors() : hashConcurrency, maxRequestBytes, devMailboxRemote, metricsRemote,
+                    hashConcurrency == 0 ? PasswordHasher.defaultConcurrency() : hashConcurrency, maxRequestBytes, devMailboxRemote, metricsRemote,
                     mail, functions, database.settings(), keyRefresh, limits, breached);
             Gatehouse server;
             try {

@@ -4,6 +4,7 @@ import dev.gatehouse.db.DatabaseSettings;
 import dev.gatehouse.mail.MailSettings;
 import dev.gatehouse.password.BreachedPasswordSettings;
 import dev.gatehouse.password.HashParameters;
+import dev.gatehouse.password.PasswordHasher;
 import dev.gatehouse.ratelimit.RateLimitSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,7 +79,7 @@ public record ServerConfig(
     public static ServerConfig defaults(Path dataDir) {
         return new ServerConfig("127.0.0.1", 8080, null, dataDir, List.of(),
                 Duration.ofMinutes(30), Duration.ofDays(60), Duration.ofMinutes(30),
-                HashParameters.OWASP, Runtime.getRuntime().availableProcessors(), 64 * 1024, false, false, MailSettings.devMailbox(),
+                HashParameters.OWASP, PasswordHasher.defaultConcurrency(), 64 * 1024, false, false, MailSettings.devMailbox(),
                 FunctionSettings.defaults(), DatabaseSettings.embedded(), Duration.ofSeconds(30),
                 RateLimitSettings.defaults(), BreachedPasswordSettings.off());
     }

@@ -3,12 +3,10 @@ package dev.gatehouse.mail;
 import dev.gatehouse.app.Apps;
 import dev.gatehouse.http.ApiException;
 import dev.gatehouse.http.ErrorCode;
+import dev.gatehouse.http.LoopbackPeers;
 import dev.gatehouse.http.Requests;
 import dev.gatehouse.http.Responses;
 import io.javalin.Javalin;
-import io.javalin.http.Context;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Map;
 
 /**
@@ -29,7 +27,7 @@ public final class DevMailboxRoutes {
 
     public void register(Javalin javalin) {
         javalin.get("/dev/mailbox/{app}", ctx -> {
-            if (!allowRemote && !isLoopback(ctx)) {
+            if (!LoopbackPeers.allows(ctx.req().getRemoteAddr(), allowRemote)) {
                 throw new ApiException(ErrorCode.NotFound, "no route matches this method and path");
             }
             var app = apps.require(ctx.pathParam("app"));
@@ -40,13 +38,5 @@ public final class DevMailboxRoutes {
             int limit = Requests.intQuery(ctx, "limit", 10, 1, 100);
             Responses.json(ctx, 200, Map.of("messages", mailbox.latest(app.clientAppId(), email, limit)));
         });
-    }
-
-    private static boolean isLoopback(Context ctx) {
-        try {
-            return InetAddress.getByName(ctx.req().getRemoteAddr()).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
     }
 }

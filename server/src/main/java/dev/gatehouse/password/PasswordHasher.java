@@ -45,9 +45,17 @@ public final class PasswordHasher {
         this(parameters, random, new CompositeMeterRegistry());
     }
 
-    /** A hasher running as many hashes at once as there are processors. */
+    /**
+     * The default bound on concurrent hashes: one per processor. A hash is all CPU and memory
+     * bandwidth, so more at once only makes each slower and holds more Argon2 memory.
+     */
+    public static int defaultConcurrency() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /** A hasher running {@link #defaultConcurrency()} hashes at once. */
     public PasswordHasher(HashParameters parameters, SecureRandom random, MeterRegistry meters) {
-        this(parameters, random, meters, Runtime.getRuntime().availableProcessors());
+        this(parameters, random, meters, defaultConcurrency());
     }
 
     /**
