@@ -135,8 +135,9 @@ def owasp_phase(a, label, jvm, conns, flows, tmp, results):
         }
         owasp_flows = [f for f in flows if f in spec]
         # The ceiling first: the server sits idle while it runs (8 s or more), and after 5 s idle it
-        # collects its heap and hands its Argon2 blocks back, which the warm-up then undoes. Measured
-        # between the warm-up and the runs, that idle spell put JIT work back into the first run.
+        # collects its heap and hands its Argon2 blocks back; the warm-up then undoes that. (The first
+        # measured run still shows 0.06-0.09 cores of JIT either way, after the one-connection hash
+        # timing; the later runs 0.00-0.02.)
         ceiling_before = hash_ceiling()
         for flow in owasp_flows:  # warm-up: JIT, connection pools, SQLite caches
             harness.wrk(gh.base, connections=16, seconds=a.warmup, prefix=f"w{label}{flow}", pid=pid, **spec[flow])
