@@ -14,10 +14,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -29,7 +31,8 @@ import java.util.function.Supplier;
  * <p>Delays grow with each event past a rule's free allowance and lift on their own: nothing is ever
  * locked for good, so an attacker cannot lock an owner out of their account (see docs/rate-limits.md).
  * A request refused with 429 is not counted, so waiting out the delay always works. Cost: one
- * small query per request, plus one transaction when an event is counted. Thread-safe.
+ * small query per request, plus one transaction when an event is counted; the attempts still
+ * running are counted in memory. Thread-safe.
  */
 public final class RateLimiter {
     /** The route groups, each with its own keys; the name tags the {@code gatehouse.rate_limited} metric. */
@@ -59,6 +62,8 @@ public final class RateLimiter {
     private final Clock clock;
     private final Map<Group, Counter> limited = new EnumMap<>(Group.class);
     private final Map<RateLimitOverrides, RateLimitPolicy> policies = new ConcurrentHashMap<>();
+    /** Per key, the guarded attempts running on this node now (guardFailures); no entry at zero. */
+    private final ConcurrentHashMap<String, Integer> running = new ConcurrentHashMap<>();
 
     public RateLimiter(Database database, RateLimitSettings settings, Clock clock, MeterRegistry registry) {
         this.store = new RateLimitStore(database);
@@ -89,19 +94,39 @@ public final class RateLimiter {
      * Runs an attempt whose failures count (login, token use): refused with 429 while a key waits;
      * an {@link ApiException} from {@code attempt} counts one failure for each key; success clears
      * the account's failures (the owner got in, so earlier failures were theirs or are moot).
+     *
+     * <p>A failure is only known after the attempt (a login's Argon2id hash, and its wait for a hash
+     * permit), so every request that arrived before the first ones had failed passed the check and
+     * ran, however long it queued. So this node also counts the attempts of each key that
+     * are still running, and lets through only as many as the key has left before its first wait
+     * (one at a time once past it); the rest get 429 for the rule's base delay. A burst therefore
+     * gets what the same requests one after another would, per node.
      */
     public <T> T guardFailures(Context ctx, AppConfig app, Group group, String account, Supplier<T> attempt) {
         List<Keyed> keys = keys(ctx, app, group, account);
         if (keys.isEmpty()) {
             return attempt.get();
         }
-        Map<String, Instant> rows = check(group, keys);
+        // Entered before the rows are read: an attempt that finished meanwhile counted its failure
+        // before it left, so the read sees it. (Read first, a request could see no failures, wait for a
+        // CPU while the attempts ahead failed and left, then enter as if none had run.)
+        Map<String, Integer> entered = enter(keys);
+        Map<String, RateLimitStore.Row> rows;
+        try {
+            rows = check(group, keys);
+            admit(group, keys, rows, entered);
+        } catch (RuntimeException e) {
+            leave(entered);
+            throw e;
+        }
         T result;
         try {
             result = attempt.get();
         } catch (ApiException e) {
-            store.hit(keys.stream().map(Keyed::counted).toList(), clock.instant());
+            store.hit(counted(keys), clock.instant());
             throw e;
+        } finally {
+            leave(entered);
         }
         // Only an account with failures has a row to clear: in the common case success costs no write.
         List<String> accountKeys = keys.stream().filter(Keyed::account).map(k -> k.counted().key())
@@ -110,6 +135,41 @@ public final class RateLimiter {
             store.clear(accountKeys);
         }
         return result;
+    }
+
+    /**
+     * Counts this request among the running attempts of each key; returns, per key, how many were
+     * running with it at that moment (its place in line), and is what {@link #leave} takes.
+     */
+    private Map<String, Integer> enter(List<Keyed> keys) {
+        Map<String, Integer> places = new HashMap<>();
+        for (Keyed keyed : keys) {
+            places.put(keyed.counted().key(), running.merge(keyed.counted().key(), 1, Integer::sum));
+        }
+        return places;
+    }
+
+    private void leave(Map<String, Integer> entered) {
+        entered.keySet().forEach(key -> running.computeIfPresent(key, (k, n) -> n > 1 ? n - 1 : null));
+    }
+
+    /**
+     * Refuses with 429 (for the rule's base delay) where this request's place among a key's running
+     * attempts is past what the key has left before its first wait, or past the first once beyond
+     * it. An attempt that failed and has not yet left counts twice here, in its row and as running:
+     * that errs towards refusing, for the moment between its write and its leaving.
+     */
+    private void admit(Group group, List<Keyed> keys, Map<String, RateLimitStore.Row> rows, Map<String, Integer> places) {
+        Instant now = clock.instant();
+        for (Keyed keyed : keys) {
+            RateLimitStore.Row row = rows.get(keyed.counted().key());
+            LimitRule rule = keyed.counted().rule();
+            long left = Math.max(1, rule.free() - (row == null ? 0 : row.hitsAt(now)));
+            if (places.get(keyed.counted().key()) > left) {
+                limited.get(group).increment();
+                throw ApiException.tooManyRequests(MESSAGE, rule.baseDelay());
+            }
+        }
     }
 
     /** The same for an attempt with no result. */
@@ -129,7 +189,7 @@ public final class RateLimiter {
     public void failed(Context ctx, AppConfig app, Group group, String account) {
         List<Keyed> keys = keys(ctx, app, group, account);
         if (!keys.isEmpty()) {
-            store.hit(keys.stream().map(Keyed::counted).toList(), clock.instant());
+            store.hit(counted(keys), clock.instant());
         }
     }
 
@@ -139,18 +199,28 @@ public final class RateLimiter {
         if (keys.isEmpty()) {
             return;
         }
-        check(group, keys);
-        store.hit(keys.stream().map(Keyed::counted).toList(), clock.instant());
+        check(group, keys);  // a waiting key is refused without a write
+        // The count and its check again, as one step: requests checked above together all passed.
+        Instant now = clock.instant();
+        Optional<Instant> waiting = store.reserve(counted(keys), now);
+        if (waiting.isPresent()) {
+            limited.get(group).increment();
+            throw ApiException.tooManyRequests(MESSAGE, Duration.between(now, waiting.get()));
+        }
     }
 
-    /** Throws 429 while a key waits; returns the keys' rows (their wait ends) otherwise. */
-    private Map<String, Instant> check(Group group, List<Keyed> keys) {
+    private static List<RateLimitStore.Counted> counted(List<Keyed> keys) {
+        return keys.stream().map(Keyed::counted).toList();
+    }
+
+    /** Throws 429 while a key waits; returns the keys' rows otherwise. One read. */
+    private Map<String, RateLimitStore.Row> check(Group group, List<Keyed> keys) {
         if (keys.isEmpty()) {
             return Map.of();
         }
         Instant now = clock.instant();
-        Map<String, Instant> rows = store.waits(keys.stream().map(k -> k.counted().key()).toList());
-        Instant until = rows.values().stream().max(Instant::compareTo).orElse(now);
+        Map<String, RateLimitStore.Row> rows = store.rows(keys.stream().map(k -> k.counted().key()).toList());
+        Instant until = rows.values().stream().map(RateLimitStore.Row::blockedUntil).max(Instant::compareTo).orElse(now);
         if (until.isAfter(now)) {
             limited.get(group).increment();
             throw ApiException.tooManyRequests(MESSAGE, Duration.between(now, until));

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatehouse.config.InvalidConfigException;
 import dev.gatehouse.config.ServerConfig;
+import dev.gatehouse.password.HashParameters;
 import dev.gatehouse.testing.AppExport;
 import dev.gatehouse.testing.TestServer;
 import java.net.URI;
@@ -16,7 +17,14 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -130,6 +138,65 @@ class RateLimitTest {
             expectStatus(login(server, "owner@example.com", PASSWORD, "198.51.100.7"), 200);
             expectStatus(login(server, "owner@example.com", "guess", "192.0.2.100"), 401);
             expectStatus(login(server, "owner@example.com", PASSWORD, "198.51.100.7"), 200);
+        }
+    }
+
+    /**
+     * Guesses sent all at once, not one after another. Real Argon2id costs, so each attempt runs for
+     * milliseconds after the limiter has let it through: counted only once it had failed, guesses of
+     * the burst passed the check before the first was counted (4 of 24 got a 401 before the fix).
+     */
+    @Test
+    void a_burst_of_simultaneous_guesses_gets_the_free_allowance_and_no_more() throws Exception {
+        UnaryOperator<ServerConfig> limits = with(strict(1000, 3, 100, 100, 100, Duration.ofSeconds(30)));
+        try (TestServer server = TestServer.start(dir, c -> limits.apply(c).withHashing(HashParameters.OWASP))) {
+            server.registerConfirmed("owner@example.com", PASSWORD);
+            int burst = 24;
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Integer>> statuses = new ArrayList<>();
+            try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < burst; i++) {
+                    String guess = "guess" + i;
+                    statuses.add(clients.submit(() -> {
+                        go.await();
+                        return login(server, "owner@example.com", guess, null).statusCode();
+                    }));
+                }
+                go.countDown();
+            }
+            Map<Integer, Long> counts = new TreeMap<>();
+            for (Future<Integer> status : statuses) {
+                counts.merge(status.get(), 1L, Long::sum);
+            }
+            assertThat(counts).as("statuses of %d simultaneous guesses", burst).isEqualTo(Map.of(401, 3L, 429, 21L));
+
+            // The 21 refused guesses (429 for the base delay, 1s) were not counted: after the first wait (1s) the next failure is
+            // the fourth, whose wait is 2s; 24 counted failures would have meant the 30s cap.
+            server.clock().advance(Duration.ofSeconds(1));
+            expectStatus(login(server, "owner@example.com", "guess", null), 401);
+            expectWait(login(server, "owner@example.com", "guess", null), 2);
+            // The owner waits that out like anyone, and a success gives back its own count too.
+            server.clock().advance(Duration.ofSeconds(2));
+            expectStatus(login(server, "owner@example.com", PASSWORD, null), 200);
+            expectStatus(login(server, "owner@example.com", "guess", null), 401);
+        }
+    }
+
+    /**
+     * Successful logins from one IP (an office behind one address) never count against it, though
+     * each is counted among the running attempts while it runs.
+     */
+    @Test
+    void successful_logins_never_slow_an_ip_down() {
+        try (TestServer server = TestServer.start(dir, with(strict(3, 1000, 100, 100, 100, Duration.ofSeconds(30))))) {
+            server.registerConfirmed("owner@example.com", PASSWORD);
+            for (int i = 0; i < 10; i++) {
+                expectStatus(login(server, "owner@example.com", PASSWORD, null), 200);
+            }
+            for (int i = 0; i < 3; i++) {
+                expectStatus(login(server, "someone" + i + "@example.com", "wrong", null), 401);
+            }
+            expectWait(login(server, "owner@example.com", PASSWORD, null), 1);
         }
     }
 
