@@ -4,6 +4,7 @@ import com.samskivert.mustache.Escapers;
 import com.samskivert.mustache.Mustache;
 import com.samskivert.mustache.MustacheException;
 import com.samskivert.mustache.Template;
+import dev.gatehouse.http.AcceptLanguage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -89,15 +90,7 @@ public final class MailTemplates {
 
     /** The language to write in, from an {@code Accept-Language} header; English when nothing matches. */
     public String language(MailKind kind, String acceptLanguage) {
-        if (acceptLanguage == null || acceptLanguage.isBlank()) {
-            return "en";
-        }
-        try {
-            String tag = Locale.lookupTag(Locale.LanguageRange.parse(acceptLanguage), languages.get(kind));
-            return tag == null ? "en" : tag;
-        } catch (IllegalArgumentException e) {
-            return "en";
-        }
+        return AcceptLanguage.best(acceptLanguage, languages.get(kind), "en");
     }
 
     /** Renders one email; {@code subjectOverride} (the provider's configured subject) wins when set. */

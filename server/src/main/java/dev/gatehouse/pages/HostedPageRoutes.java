@@ -63,8 +63,7 @@ public final class HostedPageRoutes {
     private void withApp(Context ctx, Consumer<AppConfig> page) {
         AppConfig app = apps.find(ctx.pathParam("app")).orElse(null);
         if (app == null) {
-            renderer.send(ctx, 404, "message", null, "Page not found",
-                    Map.of("message", "There is no app at this address. Check that you opened the whole link from the email."));
+            renderer.send(ctx, 404, "message", null, "title.notFound", Map.of("messageKey", "message.noApp"));
             return;
         }
         ProviderConfig provider = app.userpass();
@@ -76,8 +75,7 @@ public final class HostedPageRoutes {
     }
 
     private void disabled(Context ctx, AppConfig app) {
-        renderer.send(ctx, 404, "message", app.name(), "Not available",
-                Map.of("message", "Signing in with email and password is not enabled for this app."));
+        renderer.send(ctx, 404, "message", app.name(), "title.notAvailable", Map.of("messageKey", "message.disabled"));
     }
 
     private void showConfirm(Context ctx, AppConfig app) {
@@ -89,7 +87,7 @@ public final class HostedPageRoutes {
             problem(ctx, app, "confirm", link.state());
             return;
         }
-        renderer.send(ctx, 200, "confirm", app.name(), "Confirm your email address",
+        renderer.send(ctx, 200, "confirm", app.name(), "title.confirm",
                 Map.of("form", true, "email", link.email(), "token", token, "tokenId", tokenId));
     }
 
@@ -106,7 +104,7 @@ public final class HostedPageRoutes {
             failed(ctx, app, "confirm", e, links.check(app, token, tokenId, Purpose.CONFIRM));
             return;
         }
-        renderer.send(ctx, 200, "confirm", app.name(), "Email address confirmed", Map.of("done", true));
+        renderer.send(ctx, 200, "confirm", app.name(), "title.confirmed", Map.of("done", true));
     }
 
     private void showReset(Context ctx, AppConfig app) {
@@ -137,12 +135,11 @@ public final class HostedPageRoutes {
             return;
         }
         if (!Objects.equals(password, form.get("passwordAgain"))) {
-            resetForm(ctx, app, 400, link.email(), token, tokenId, "The two passwords do not match. Please type the same password twice.");
+            resetForm(ctx, app, 400, link.email(), token, tokenId, "reset.mismatch");
             return;
         }
         if (!PasswordPolicy.accepts(password)) {
-            resetForm(ctx, app, 400, link.email(), token, tokenId,
-                    "The password must be " + PasswordPolicy.MIN + " to " + PasswordPolicy.MAX + " characters long.");
+            resetForm(ctx, app, 400, link.email(), token, tokenId, "reset.length");
             return;
         }
         try {
@@ -150,19 +147,17 @@ public final class HostedPageRoutes {
         } catch (ApiException e) {
             // The breach check refuses the password, not the link: the form stays, with why.
             if (BreachedPasswords.isBreachRefusal(e)) {
-                resetForm(ctx, app, 400, link.email(), token, tokenId,
-                        "This password has appeared in a data breach. Please choose another.");
+                resetForm(ctx, app, 400, link.email(), token, tokenId, "reset.breached");
                 return;
             }
             if (e.code() == ErrorCode.ServiceUnavailable) {
-                resetForm(ctx, app, 503, link.email(), token, tokenId,
-                        "The password cannot be checked right now. Please try again later.");
+                resetForm(ctx, app, 503, link.email(), token, tokenId, "reset.unavailable");
                 return;
             }
             failed(ctx, app, "reset", e, links.check(app, token, tokenId, Purpose.RESET));
             return;
         }
-        renderer.send(ctx, 200, "reset", app.name(), "Password changed", Map.of("done", true));
+        renderer.send(ctx, 200, "reset", app.name(), "title.changed", Map.of("done", true));
     }
 
     /**
@@ -178,21 +173,20 @@ public final class HostedPageRoutes {
                 throw e;
             }
             e.retryAfter().ifPresent(d -> ctx.header("Retry-After", Long.toString(Math.max(1, (d.toMillis() + 999) / 1000))));
-            renderer.send(ctx, 429, "message", app.name(), "Too many attempts",
-                    Map.of("message", "There were too many attempts with invalid links from your network. "
-                            + "Please wait a few minutes, then open the link from the email again."));
+            renderer.send(ctx, 429, "message", app.name(), "title.tooMany", Map.of("messageKey", "message.tooMany"));
             return true;
         }
     }
 
+    /** The reset form again, with the text {@code errorKey} above it when not null. */
     private void resetForm(Context ctx, AppConfig app, int status, String email, String token, String tokenId,
-                           String error) {
+                           String errorKey) {
         Map<String, Object> values = new HashMap<>(Map.of("form", true, "email", email, "token", token,
                 "tokenId", tokenId, "min", PasswordPolicy.MIN, "max", PasswordPolicy.MAX));
-        if (error != null) {
-            values.put("error", error);
+        if (errorKey != null) {
+            values.put("errorKey", errorKey);
         }
-        renderer.send(ctx, status, "reset", app.name(), "Choose a new password", values);
+        renderer.send(ctx, status, "reset", app.name(), "title.reset", values);
     }
 
     /** A service refused: the provider went away, or the link was used or expired meanwhile. */
@@ -210,9 +204,9 @@ public final class HostedPageRoutes {
 
     private void problem(Context ctx, AppConfig app, String page, TokenStatus.State state) {
         switch (state) {
-            case USED -> renderer.send(ctx, 410, page, app.name(), "Link already used", Map.of("used", true));
-            case EXPIRED -> renderer.send(ctx, 410, page, app.name(), "Link expired", Map.of("expired", true));
-            default -> renderer.send(ctx, 400, page, app.name(), "Invalid link", Map.of("invalid", true));
+            case USED -> renderer.send(ctx, 410, page, app.name(), "title.used", Map.of("used", true));
+            case EXPIRED -> renderer.send(ctx, 410, page, app.name(), "title.expired", Map.of("expired", true));
+            default -> renderer.send(ctx, 400, page, app.name(), "title.invalid", Map.of("invalid", true));
         }
     }
 

@@ -16,7 +16,8 @@ import java.util.Map;
 /**
  * Renders the hosted pages from the Mustache templates in {@code resources/pages} and writes them
  * with the pages' security headers. Every value is HTML-escaped (app names come from exports,
- * emails from users); only the layout takes the already-rendered content unescaped. Templates are
+ * emails from users); unescaped are only the layout's already-rendered content and the texts of
+ * {@link PageTexts}, which escapes them itself. Templates are
  * compiled once, at start. Thread-safe.
  */
 final class PageRenderer {
@@ -34,6 +35,7 @@ final class PageRenderer {
     private final Template layout = compile("layout");
     private final Map<String, Template> pages = new HashMap<>();
     private final byte[] css = resource("pages.css");
+    private final PageTexts texts = new PageTexts();
 
     PageRenderer() {
         for (String name : new String[] {"confirm", "reset", "message"}) {
@@ -42,16 +44,27 @@ final class PageRenderer {
     }
 
     /**
-     * Writes one page.
+     * Writes one page in the language the browser asks for ({@link PageTexts#choose}).
      *
      * @param appName shown above the heading; null for none (an unknown app)
-     * @param title the page's one {@code h1}, also its title
+     * @param titleKey the text of the page's one {@code h1}, also its title
+     * @param values the template's values; {@code messageKey} and {@code errorKey} name texts shown as
+     *     {@code message} and {@code error}; {@code email}, {@code min} and {@code max} fill the texts
      */
-    void send(Context ctx, int status, String page, String appName, String title, Map<String, Object> values) {
+    void send(Context ctx, int status, String page, String appName, String titleKey, Map<String, Object> values) {
+        String language = PageTexts.choose(ctx.header("Accept-Language"));
         Map<String, Object> all = new HashMap<>(values);
         all.put("appName", appName == null ? "" : appName);
         all.put("hasApp", appName != null);
-        all.put("title", title);
+        all.put("lang", language);
+        all.put("title", texts.html(language, titleKey, values));
+        all.put("t", texts.forTemplates(language, values));
+        if (values.get("messageKey") instanceof String key) {
+            all.put("message", texts.html(language, key, values));
+        }
+        if (values.get("errorKey") instanceof String key) {
+            all.put("error", texts.html(language, key, values));
+        }
         String content = pages.get(page).execute(all);
         all.put("content", content);
         String html = layout.execute(all);
@@ -59,6 +72,8 @@ final class PageRenderer {
         PageHeaders.apply(ctx, CONTENT_SECURITY_POLICY);
         // Tokens are in the URL and in the form: neither the page nor anything it loads is kept.
         ctx.header("Cache-Control", "no-store");
+        ctx.header("Content-Language", language);
+        ctx.header("Vary", "Accept-Language");
         ctx.contentType("text/html; charset=utf-8");
         ctx.result(html.getBytes(StandardCharsets.UTF_8));
     }

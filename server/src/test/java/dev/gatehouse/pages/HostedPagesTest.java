@@ -122,6 +122,47 @@ class HostedPagesTest {
         assertPage(open("confirm", mail), 410, "This link has already been used.");
     }
 
+    private static HttpResponse<String> inLanguage(String acceptLanguage, HttpRequest.Builder request) {
+        return server.send(request.header("Accept-Language", acceptLanguage));
+    }
+
+    @Test
+    void pages_speak_the_language_the_browser_asks_for() {
+        register("sprache@example.com");
+        JsonNode mail = mail("sprache@example.com");
+        String link = page("confirm") + "?token=" + mail.path("token").asText() + "&tokenId=" + mail.path("tokenId").asText();
+        HttpResponse<String> german = inLanguage("de-CH, en;q=0.5", HttpRequest.newBuilder(URI.create(link)).GET());
+        assertPage(german, 200, "<h1>E-Mail-Adresse bestätigen</h1>");
+        assertThat(german.body()).contains("<html lang=\"de\">")
+                .contains("um zu bestätigen, dass <strong>sprache@example.com</strong> Ihre E-Mail-Adresse ist.")
+                .contains(">E-Mail-Adresse bestätigen</button>");
+        assertThat(german.headers().firstValue("Content-Language")).hasValue("de");
+        assertThat(german.headers().firstValue("Vary")).hasValueSatisfying(v -> assertThat(v).contains("Accept-Language"));
+
+        // Nothing asked for that is spoken here, or no header: English.
+        HttpResponse<String> english = inLanguage("ja, pt-BR;q=0.8", HttpRequest.newBuilder(URI.create(link)).GET());
+        assertPage(english, 200, "<h1>Confirm your email address</h1>");
+        assertThat(english.body()).contains("<html lang=\"en\">");
+        assertThat(english.headers().firstValue("Content-Language")).hasValue("en");
+
+        // A form's mistake in Spanish, with the numbers filled in; a used link in French.
+        register("clave@example.com");
+        assertPage(confirm(mail("clave@example.com")), 200, "is confirmed");
+        TestServer.expectStatus(server.post(server.userpass(APP) + "/reset/send", body("email", "clave@example.com")), 204);
+        JsonNode reset = mail("clave@example.com");
+        String form = "token=" + reset.path("token").asText() + "&tokenId=" + reset.path("tokenId").asText();
+        HttpResponse<String> spanish = inLanguage("es", HttpRequest.newBuilder(URI.create(page("reset")))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form + "&password=abc&passwordAgain=abc")));
+        assertPage(spanish, 400, "La contraseña debe tener de 6 a 128 caracteres.");
+        assertThat(spanish.body()).contains("<h1>Elige una contraseña nueva</h1>").contains(">Cambiar mi contraseña</button>");
+
+        assertPage(confirm(mail), 200, "is confirmed");
+        HttpResponse<String> french = inLanguage("fr", HttpRequest.newBuilder(URI.create(link)).GET());
+        assertPage(french, 410, "<h1>Lien déjà utilisé</h1>");
+        assertThat(french.body()).contains("Ce lien a déjà été utilisé.");
+    }
+
     @Test
     void an_earlier_link_of_a_confirmed_user_says_already_used() {
         register("twice@example.com");
