@@ -145,6 +145,23 @@ class HostedPagesBrowserTest {
     }
 
     @Test
+    void a_browser_set_to_german_gets_the_pages_in_german() throws Exception {
+        TestServer.expectStatus(server.post(server.userpass(APP) + "/register",
+                body("email", "greta@example.com", "password", "secret1")), 201);
+        try (Browser browser = Browser.phone("de-DE,de,en")) {
+            browser.open(linkInMail(1));
+            browser.waitForText("E-Mail-Adresse bestätigen");
+            assertThat(browser.script("return document.documentElement.lang;")).isEqualTo("de");
+            assertFitsTheWindow(browser);
+            browser.screenshot("confirm-de-1-opened");
+            browser.clickButton("E-Mail-Adresse bestätigen");
+            browser.waitForText("Ihre E-Mail-Adresse ist bestätigt.");
+            browser.screenshot("confirm-de-2-confirmed");
+        }
+        assertThat(login("greta@example.com", "secret1")).isEqualTo(200);
+    }
+
+    @Test
     void the_pages_also_work_on_a_desktop_window() throws Exception {
         TestServer.expectStatus(server.post(server.userpass(APP) + "/register",
                 body("email", "desk@example.com", "password", "secret1")), 201);

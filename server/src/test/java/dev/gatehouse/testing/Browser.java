@@ -43,6 +43,11 @@ public final class Browser implements AutoCloseable {
     private final Path profile;
 
     private Browser(int width, int height) {
+        this(width, height, null);
+    }
+
+    /** {@code languages}: Chromium's accept-languages preference (its Accept-Language), or null for its default. */
+    private Browser(int width, int height, String languages) {
         File chromium = binary("CHROMIUM", "/usr/bin/chromium");
         File chromedriver = binary("CHROMEDRIVER", "/usr/bin/chromedriver");
         try {
@@ -55,6 +60,9 @@ public final class Browser implements AutoCloseable {
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--window-size=" + width + "," + height, "--user-data-dir=" + profile.toAbsolutePath());
+        if (languages != null) {
+            options.setExperimentalOption("prefs", Map.of("intl.accept_languages", languages));
+        }
         service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver).usingAnyFreePort().build();
         driver = new ChromeDriver(service, options);
         if (width < MIN_WINDOW_WIDTH) {
@@ -68,6 +76,11 @@ public final class Browser implements AutoCloseable {
     /** A phone-sized browser (390 x 844 CSS pixels), the default for pages people open from email. */
     public static Browser phone() {
         return new Browser(390, 844);
+    }
+
+    /** A phone-sized browser whose person reads {@code languages} (such as "de-DE,de"), in that order. */
+    public static Browser phone(String languages) {
+        return new Browser(390, 844, languages);
     }
 
     /** A desktop-sized browser (1280 x 900). */
