@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
 /** The {@code gatehouse} command line. Every flag has an environment variable of the same meaning. */
 @Command(name = "gatehouse", mixinStandardHelpOptions = true, version = "Gatehouse 0.1.0",
         description = "Self-hosted App Services Email/Password authentication server.",
-        subcommands = {Main.Serve.class, Main.OutboxCommand.class, KeysCommand.class, UsersCommand.class,
+        subcommands = {Main.Serve.class, Main.OutboxCommand.class, KeysCommand.class, UsersCommand.class, DbCommand.class,
                 AppCommand.class, HashCommand.class, AdminCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

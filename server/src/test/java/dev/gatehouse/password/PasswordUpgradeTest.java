@@ -3,20 +3,17 @@ package dev.gatehouse.password;
 import static dev.gatehouse.testing.TestServer.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gatehouse.Main;
+import dev.gatehouse.testing.Cli;
+import dev.gatehouse.testing.Cli.Run;
 import dev.gatehouse.testing.TestServer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** Rehash on login when the costs change, and users imported with other systems' hashes. */
 class PasswordUpgradeTest {
@@ -26,25 +23,11 @@ class PasswordUpgradeTest {
     @TempDir
     Path dir;
 
-    record Run(int exit, String out, String err) {}
-
     private Run users(String... args) {
         List<String> all = new ArrayList<>(List.of("users"));
         all.addAll(List.of(args));
         all.addAll(TestServer.databaseFlags(dir));
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
-            int exit = new CommandLine(new Main()).execute(all.toArray(String[]::new));
-            return new Run(exit, outBytes.toString(StandardCharsets.UTF_8), errBytes.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+        return Cli.run(null, all.toArray(String[]::new));
     }
 
     private static String storedHash(TestServer server, String email) {
