@@ -73,7 +73,9 @@ final class PageRenderer {
         // Tokens are in the URL and in the form: neither the page nor anything it loads is kept.
         ctx.header("Cache-Control", "no-store");
         ctx.header("Content-Language", language);
-        ctx.header("Vary", "Accept-Language");
+        // Added to, not replacing, a Vary set earlier (CORS sets one on the API's routes).
+        String vary = ctx.res().getHeader("Vary");
+        ctx.header("Vary", vary == null || vary.isBlank() ? "Accept-Language" : vary + ", Accept-Language");
         ctx.contentType("text/html; charset=utf-8");
         ctx.result(html.getBytes(StandardCharsets.UTF_8));
     }
