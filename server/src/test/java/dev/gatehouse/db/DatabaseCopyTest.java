@@ -4,6 +4,7 @@ import static dev.gatehouse.testing.TestServer.APP;
 import static dev.gatehouse.testing.TestServer.body;
 import static dev.gatehouse.testing.TestServer.expectStatus;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gatehouse.testing.Cli;
@@ -76,6 +77,19 @@ class DatabaseCopyTest {
         Run again = copyInto(postgres);
         assertThat(again.exit()).isEqualTo(1);
         assertThat(again.err()).contains("already holds data");
+    }
+
+    /** A table from a newer migration that DatabaseCopy.TABLES lacks would be left behind: refused instead. */
+    @Test
+    void a_source_table_this_version_does_not_know_stops_the_copy_before_any_row() {
+        try (Database source = Database.sqlite(sqliteDir);
+             Database target = Database.postgres(EmbeddedPostgres.shared().newDatabase())) {
+            source.useTransaction(h -> h.execute("CREATE TABLE mystery (x INTEGER)"));
+            assertThatThrownBy(() -> DatabaseCopy.copy(source, target))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mystery");
+            assertThatThrownBy(() -> DatabaseCopy.copy(source, source))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PostgreSQL");
+        }
     }
 
     @Test
