@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The hosted pages' texts in every language they speak ({@code resources/pages/texts/<lang>.properties},
@@ -22,6 +24,7 @@ import java.util.Properties;
 final class PageTexts {
     /** English first: the answer when nothing the browser asks for is spoken here. */
     static final List<String> LANGUAGES = List.of("en", "de", "fr", "es");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{(email|min|max)\\}");
 
     private final Map<String, Map<String, String>> texts = new HashMap<>();
 
@@ -52,15 +55,15 @@ final class PageTexts {
         if (text == null) {
             throw new IllegalArgumentException("no page text " + key);
         }
-        String html = escape(text);
-        for (String name : List.of("email", "min", "max")) {
-            Object value = values.get(name);
-            if (value != null && html.contains("{" + name + "}")) {
-                String filled = escape(String.valueOf(value));
-                html = html.replace("{" + name + "}", name.equals("email") ? "<strong>" + filled + "</strong>" : filled);
+        // One pass, so that a value holding "{min}" (braces are legal in an address) stays as typed.
+        return PLACEHOLDER.matcher(escape(text)).replaceAll(m -> {
+            Object value = values.get(m.group(1));
+            if (value == null) {
+                return Matcher.quoteReplacement(m.group());
             }
-        }
-        return html;
+            String filled = escape(String.valueOf(value));
+            return Matcher.quoteReplacement(m.group(1).equals("email") ? "<strong>" + filled + "</strong>" : filled);
+        });
     }
 
     /** Every text of a language as HTML, for templates: {@code confirm.button} is {@code {{{t.confirm_button}}}}. */

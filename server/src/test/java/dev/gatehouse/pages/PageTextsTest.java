@@ -55,5 +55,8 @@ class PageTextsTest {
                         + "is your email address.");
         assertThat(texts.html("fr", "message.noApp", Map.of())).contains("l&#39;e-mail");
         assertThat(texts.html("de", "reset.rules", Map.of("min", 6, "max", 128))).isEqualTo("6 bis 128 Zeichen.");
+        // Filled in one pass: a placeholder inside a value is the value's text, not a placeholder.
+        assertThat(texts.html("en", "reset.intro", Map.of("email", "a{min}@example.com", "min", 6)))
+                .isEqualTo("Choose a new password for <strong>a{min}@example.com</strong>.");
     }
 }
