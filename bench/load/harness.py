@@ -39,11 +39,16 @@ def http(method, url, body=None, headers=None, timeout=60):
         return e.code, e.read()
 
 
-def cpu_seconds(pid):
-    """utime + stime of a process, in seconds, from /proc/<pid>/stat."""
-    with open(f"/proc/{pid}/stat") as f:
+def _stat_seconds(path):
+    """utime + stime from a /proc .../stat file, in seconds."""
+    with open(path) as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / CLK_TCK  # fields 14 and 15 of the whole line
+
+
+def cpu_seconds(pid):
+    """utime + stime of a process, in seconds, from /proc/<pid>/stat."""
+    return _stat_seconds(f"/proc/{pid}/stat")
 
 
 def jit_seconds(pid):
@@ -54,12 +59,10 @@ def jit_seconds(pid):
             with open(task + "/comm") as f:
                 if not f.read().startswith(("C1 CompilerThre", "C2 CompilerThre")):
                     continue
-            with open(task + "/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
+            total += _stat_seconds(task + "/stat")
         except OSError:  # a compiler thread that ended in between
             continue
-        total += int(fields[11]) + int(fields[12])
-    return total / CLK_TCK
+    return total
 
 
 def rss_mib(pid, key="VmRSS"):

@@ -48,7 +48,7 @@ final class DatabaseOptions {
         return Database.open(settings(), dataDir);
     }
 
-    private static String blankToNull(String s) {
+    static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s;
     }
 }

@@ -39,7 +39,8 @@ final class DbCommand {
         @Override
         public Integer call() {
             String password = System.getenv(TO_PASSWORD_VARIABLE);
-            DatabaseSettings target = DatabaseSettings.postgres(toUrl.trim(), blankToNull(toUser), blankToNull(password), 2);
+            DatabaseSettings target = DatabaseSettings.postgres(toUrl.trim(), DatabaseOptions.blankToNull(toUser),
+                    DatabaseOptions.blankToNull(password), 2);
             List<String> problems = new ArrayList<>(source.problems());
             problems.addAll(target.problems());
             if (!problems.isEmpty()) {
@@ -57,9 +58,5 @@ final class DbCommand {
                 return 1;
             }
         }
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s;
     }
 }

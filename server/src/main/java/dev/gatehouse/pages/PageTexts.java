@@ -26,6 +26,7 @@ final class PageTexts {
     static final List<String> LANGUAGES = List.of("en", "de", "fr", "es");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{(email|min|max)\\}");
 
+    /** Per language, per key, the text already HTML-escaped. */
     private final Map<String, Map<String, String>> texts = new HashMap<>();
 
     PageTexts() {
@@ -51,12 +52,15 @@ final class PageTexts {
      * {@code {max}} filled in from {@code values}, themselves escaped.
      */
     String html(String language, String key, Map<String, Object> values) {
-        String text = texts.get(language).get(key);
-        if (text == null) {
+        String escaped = texts.get(language).get(key);
+        if (escaped == null) {
             throw new IllegalArgumentException("no page text " + key);
         }
+        if (escaped.indexOf('{') < 0) {
+            return escaped;
+        }
         // One pass, so that a value holding "{min}" (braces are legal in an address) stays as typed.
-        return PLACEHOLDER.matcher(escape(text)).replaceAll(m -> {
+        return PLACEHOLDER.matcher(escaped).replaceAll(m -> {
             Object value = values.get(m.group(1));
             if (value == null) {
                 return Matcher.quoteReplacement(m.group());
@@ -101,8 +105,9 @@ final class PageTexts {
             try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
                 properties.load(reader);
             }
+            // Escaped once here, not on every page: html() only fills the placeholders in.
             Map<String, String> texts = new LinkedHashMap<>();
-            properties.stringPropertyNames().stream().sorted().forEach(k -> texts.put(k, properties.getProperty(k)));
+            properties.stringPropertyNames().stream().sorted().forEach(k -> texts.put(k, escape(properties.getProperty(k))));
             return texts;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
