@@ -21,8 +21,9 @@ def args():
     p.add_argument("--users", type=int, default=32, help="confirmed users seeded for login/refresh/profile")
     p.add_argument("--hash-seconds", type=int, default=5, help="each single-connection login run timing the hash")
     p.add_argument("--jit-quiet", type=float, default=0.02, help="login warm-up ends once the JIT compiler "
-                   "threads use less than this many cores over a 5 s run at 16 connections")
-    p.add_argument("--login-warmup-limit", type=int, default=150, help="longest login warm-up (s)")
+                   "threads use less than this many cores in each 5 s run of a cycle through 1 and every "
+                   "--connections")
+    p.add_argument("--login-warmup-limit", type=int, default=240, help="longest login warm-up (s)")
     p.add_argument("--startups", type=int, default=3, help="start-up repetitions (0: skip)")
     p.add_argument("--jvm", default="", help="extra JVM options for the server (e.g. a JFR recording)")
     p.add_argument("--compare-jvm", default="", help="JVM options of a variant whose start-up, RSS and default-"
@@ -51,17 +52,31 @@ def hash_time(gh, emails_file, seconds):
     return (s1 - s0) / (n1 - n0), r["server_cores"] / r["rps"]
 
 
-def login_warmup(a, gh, pid, spec, label):
-    """Logs in at 16 connections, 5 s at a time, until the JIT compiler threads go quiet: at ~100 logins/s
-    a method called once per login needs a minute or two to reach C2's thresholds, and until then the
-    compiler takes CPU that a long-running server no longer spends (seen: 0.15 of 2 cores after 20 s).
-    Measuring before it settles would charge warm-up to every login run. Returns (seconds, last jit cores)."""
+def login_warmup(a, gh, pid, spec, label, conns):
+    """Logs in 5 s at a time, cycling through one connection (the hash timing) and every measured
+    concurrency, until the JIT compiler threads stay quiet for a whole cycle: at ~100 logins/s a method
+    called once per login needs a minute or two to reach C2's thresholds, and until then the compiler
+    takes CPU that a long-running server no longer spends (seen: 0.15 of 2 cores after 20 s). Warming at
+    16 connections alone was not enough: the first measured run after the one-connection timing still
+    showed 0.06-0.24 cores of JIT, since each concurrency takes other branches (an idle or a full hash
+    queue, contended locks) that the JIT compiles or deoptimizes on first sight; and the hash timing's
+    /metrics scrape (a GET answered in text) sent Jetty's request and response code, compiled for JSON
+    POSTs only, back to the interpreter (uncommon traps in HttpParser.parseNext, Response.setContentType,
+    HttpGenerator.generateResponse in -Xlog:jit+compilation), so each run here scrapes it too, as Prometheus
+    would a production server. Measuring before it
+    settles would charge warm-up to every login run. Returns (seconds, the cycle's highest jit cores)."""
     t0 = time.monotonic()
+    cycle = [1, *conns]
+    recent = []
     while True:
-        r = harness.wrk(gh.base, connections=16, seconds=5, prefix=f"j{label}", pid=pid, **spec)
+        c = cycle[len(recent) % len(cycle)]
+        r = harness.wrk(gh.base, connections=c, seconds=5, prefix=f"j{label}", pid=pid, **spec)
+        gh.hash_timer()  # a /metrics scrape, as the hash timing does (and Prometheus would)
+        recent = (recent + [r["jit_cores"]])[-len(cycle):]
         waited = time.monotonic() - t0
-        if r["jit_cores"] < a.jit_quiet or waited >= a.login_warmup_limit:
-            return waited, r["jit_cores"]
+        quiet = len(recent) == len(cycle) and max(recent) < a.jit_quiet
+        if quiet or waited >= a.login_warmup_limit:
+            return waited, max(recent)
 
 
 def hash_ceiling():
@@ -143,18 +158,30 @@ def owasp_phase(a, label, jvm, conns, flows, tmp, results):
             harness.wrk(gh.base, connections=16, seconds=a.warmup, prefix=f"w{label}{flow}", pid=pid, **spec[flow])
         print(f"warmed up ({a.warmup:g} s per flow at 16 connections)")
         if "login" in owasp_flows:
-            waited, jit = login_warmup(a, gh, pid, spec["login"], label)
+            waited, jit = login_warmup(a, gh, pid, spec["login"], label, conns)
             out.update(login_warmup_s=waited, login_warmup_jit_cores=jit)
-            print(f"login warmed up until the JIT went quiet: {waited:.0f} s at 16 connections, the JIT compiler "
-                  f"used {jit:.3f} cores in the last 5 s" + (" (limit reached)" if jit >= a.jit_quiet else ""))
+            print(f"login warmed up until the JIT went quiet: {waited:.0f} s at 1 and {a.connections} connections in "
+                  f"turn, the JIT compiler used at most {jit:.3f} cores in the last cycle's 5 s runs"
+                  + (" (limit reached)" if jit >= a.jit_quiet else ""))
         hash_before, cpu_before = hash_time(gh, login_file, a.hash_seconds)
         print(f"hash time (verify, 1 connection): {hash_before * 1000:.2f} ms; server CPU per login "
               f"{cpu_before * 1000:.2f} ms\n{HEADER}")
+        # Each login run also gets the hash timed right before and right after it: on a shared machine one
+        # hash alone moved from 14 to 39 ms within a run (2026-12-02), so a bound timed minutes away from
+        # the run it divides says more about the neighbours than about the server.
+        last = hash_before
         for c in conns:
             for flow in owasp_flows:
+                if flow == "login" and last is None:
+                    last, _ = hash_time(gh, login_file, a.hash_seconds)
                 r = harness.wrk(gh.base, connections=c, seconds=a.seconds, prefix=f"r{label}{c}", pid=pid,
                                 **spec[flow])
                 r.update(flow=flow, hashing="default", variant=label)
+                if flow == "login":
+                    after, _ = hash_time(gh, login_file, a.hash_seconds)
+                    r.update(hash_ms_around=(last + after) / 2 * 1000, hash_ms_before=last * 1000,
+                             hash_ms_after=after * 1000)
+                last = after if flow == "login" else None
                 results["runs"].append(r)
                 errors += bool(harness.errors_of(r))
                 line(flow, r)
@@ -222,7 +249,11 @@ def cheap_phase(a, jvm, conns, flows, tmp, results):
                 note = f"(tokens ran out in {r['threads_ran_out']} wrk threads) " if r["threads_ran_out"] else ""
                 errors += bool(harness.errors_of(r)) and not r["threads_ran_out"]
                 line("confirm", r, note)
-        print("login at the cheapest hashing (all but the hash):")
+        # Warmed as the default server's login is, at the two concurrencies measured here: with only the
+        # 3 s warm-up above, a login-only run (no confirm runs first) measured 0.7 cores of JIT in these runs.
+        waited, jit = login_warmup(a, gh, pid, login, "c", [16])
+        print(f"login at the cheapest hashing (all but the hash), after {waited:.0f} s of warm-up at 1 and 16 "
+              f"connections (the JIT at most {jit:.3f} cores in the last cycle):")
         for c in [1, 16]:
             r = harness.wrk(gh.base, connections=c, seconds=a.seconds, pid=pid, **login)
             r.update(flow="login-cheap", hashing="cheap", variant="baseline")
@@ -286,14 +317,20 @@ def main():
             got = r["server_cores"] * 1000 / cpu_ms1
             r["fraction_of_bound"] = r["rps"] / bound
             r["fraction_of_cores_got"] = r["rps"] / got
+            # A long-running server no longer compiles; where the JIT still took CPU in a run (see
+            # login_warmup), this is the ratio had that CPU gone to logins at the run's own rate.
+            r["fraction_of_bound_without_jit"] = r["fraction_of_bound"] * cpus / max(cpus - r["jit_cores"], 0.01)
+            r["fraction_of_bound_around"] = r["rps"] * r["hash_ms_around"] / (cpus * 1000)
             of_ceiling = ""
             if ceiling:
                 r["fraction_of_ceiling"] = r["rps"] / ceiling
                 of_ceiling = f"; {r['fraction_of_ceiling']:.2f} of the machine's ceiling"
             print(f"  login {r['connections']:>3} conn: {r['rps']:.1f}/s = {r['fraction_of_bound']:.2f} of {cpus} "
-                  f"cores' bound{of_ceiling}; {r['fraction_of_cores_got']:.2f} of what the {r['server_cores']:.2f} "
+                  f"cores' bound, {r['fraction_of_bound_around']:.2f} by the hash timed around this run "
+                  f"({r['hash_ms_before']:.2f} and {r['hash_ms_after']:.2f} ms){of_ceiling}; {r['fraction_of_cores_got']:.2f} of what the {r['server_cores']:.2f} "
                   f"cores the server got allow at 1 connection's CPU per login (wrk took {r['wrk_cores']:.2f} cores, "
-                  f"the JIT {r['jit_cores']:.2f})")
+                  f"the JIT {r['jit_cores']:.2f}; {r['fraction_of_bound_without_jit']:.2f} of the bound had the JIT's "
+                  f"CPU gone to logins)")
     c1, c16 = cheap[1], cheap[16]
     cpu_ms = c16["server_cores"] / c16["rps"] * 1000
     results.update(hash_ms=hash_ms, nonhash_latency_fraction=c1["p50_us"] / 1000 / hash_ms, nonhash_cpu_ms=cpu_ms,
