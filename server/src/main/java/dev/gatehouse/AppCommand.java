@@ -4,15 +4,12 @@ import dev.gatehouse.config.AppConfig;
 import dev.gatehouse.config.FunctionSettings;
 import dev.gatehouse.function.Functions;
 import dev.gatehouse.function.JavaFunctions;
-import dev.gatehouse.mail.MailTemplates;
 import dev.gatehouse.token.Ids;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -31,7 +28,7 @@ final class AppCommand implements Runnable {
 
     /**
      * {@code gatehouse app validate}: loads the exports as {@code serve} does at start-up, with the
-     * same code, functions and email templates included, so "ok" here means that part of start-up
+     * same code, functions, email templates and page texts included, so "ok" here means that part of start-up
      * will pass. Secrets come from the same GATEHOUSE_SECRET_* variables.
      */
     @Command(name = "validate", mixinStandardHelpOptions = true,
@@ -43,8 +40,7 @@ final class AppCommand implements Runnable {
         @Override
         public Integer call() {
             List<String> problems = new ArrayList<>();
-            Map<String, MailTemplates> templates = new HashMap<>();
-            List<AppConfig> apps = Gatehouse.loadApps(dirs, JavaFunctions.none(), templates, problems);
+            List<AppConfig> apps = Gatehouse.loadApps(dirs, JavaFunctions.none(), problems).apps();
             FunctionSettings settings = FunctionSettings.defaults()
                     .withSecrets(Main.Serve.secretsFromEnvironment(System.getenv()));
             Clock clock = Clock.systemUTC();

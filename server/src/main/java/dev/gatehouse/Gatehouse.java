@@ -38,6 +38,7 @@ import dev.gatehouse.maintenance.Janitor;
 import dev.gatehouse.metrics.Metrics;
 import dev.gatehouse.metrics.MetricsRoutes;
 import dev.gatehouse.pages.HostedPageRoutes;
+import dev.gatehouse.pages.PageTexts;
 import dev.gatehouse.password.BreachedPasswords;
 import dev.gatehouse.password.PasswordHasher;
 import dev.gatehouse.ratelimit.RateLimiter;
@@ -132,9 +133,9 @@ public final class Gatehouse implements AutoCloseable {
      * listing every problem, when the configuration is invalid.
      */
     public static Gatehouse start(ServerConfig config, Clock clock, SecureRandom random, JavaFunctions javaFunctions) {
-        Map<String, MailTemplates> templates = new HashMap<>();
         List<String> problems = new ArrayList<>(config.problems());
-        List<AppConfig> loaded = loadApps(config.appDirs(), javaFunctions, templates, problems);
+        LoadedApps exports = loadApps(config.appDirs(), javaFunctions, problems);
+        List<AppConfig> loaded = exports.apps();
         if (!config.functions().problems().isEmpty()) {
             throw new InvalidConfigException(problems);  // no runtime can be built with such limits
         }
@@ -185,7 +186,7 @@ public final class Gatehouse implements AutoCloseable {
             }
             Mailer mailer = outbox != null ? outbox : mailbox;
             MailQuota quota = new MailQuota(mailer, mail.quotaPerAddress(), mail.quotaWindow(), clock, database.dialect());
-            MailComposer composer = new MailComposer(publicUrl, config.userTokenTtl(), templates);
+            MailComposer composer = new MailComposer(publicUrl, config.userTokenTtl(), exports.mailTemplates());
             SigningKeys keys = SigningKeys.load(database, clock, ids, random, config.signingKeyRefresh());
             SessionTokens sessionTokens = new SessionTokens(keys, clock, config.accessTokenTtl(), config.refreshTokenTtl(),
                     metrics.registry());
@@ -204,7 +205,8 @@ public final class Gatehouse implements AutoCloseable {
             ResetService reset = new ResetService(database, users, userTokens, sessionStore, hasher, mailer, composer,
                     quota, functions, clock, breached, mail.privacyMode());
             new ResetRoutes(apps, reset, limiter).register(http.javalin());
-            new HostedPageRoutes(apps, confirmation, reset, database, users, userTokens, limiter).register(http.javalin());
+            new HostedPageRoutes(apps, confirmation, reset, database, users, userTokens, limiter, exports.pageTexts())
+                    .register(http.javalin());
             new SessionRoutes(apps, sessions, keys, limiter).register(http.javalin());
             new HealthRoutes(database).register(http.javalin());
             new MetricsRoutes(metrics, config.metricsRemote()).register(http.javalin());
@@ -252,12 +254,14 @@ public final class Gatehouse implements AutoCloseable {
         }
     }
 
+    /** The apps of the exports, and per client app id their email templates and hosted pages' texts. */
+    record LoadedApps(List<AppConfig> apps, Map<String, MailTemplates> mailTemplates, Map<String, PageTexts> pageTexts) {}
+
     /**
-     * Loads the apps that have no problems, and their email templates; adds every problem found.
-     * Package-private: {@code gatehouse app validate} checks exports with exactly this code.
+     * Loads the apps that have no problems, their email templates and page texts; adds every problem
+     * found. Package-private: {@code gatehouse app validate} checks exports with exactly this code.
      */
-    static List<AppConfig> loadApps(List<Path> appDirs, JavaFunctions javaFunctions,
-                                    Map<String, MailTemplates> templates, List<String> problems) {
+    static LoadedApps loadApps(List<Path> appDirs, JavaFunctions javaFunctions, List<String> problems) {
         List<AppConfig> loaded = new ArrayList<>();
         if (appDirs.isEmpty()) {
             loaded.add(AppExportLoader.defaultApp());
@@ -276,12 +280,15 @@ public final class Gatehouse implements AutoCloseable {
                 loaded.add(app);
             }
         }
+        Map<String, MailTemplates> templates = new HashMap<>();
+        Map<String, PageTexts> texts = new HashMap<>();
         for (AppConfig app : loaded) {
-            List<String> templateProblems = new ArrayList<>();
-            templates.put(app.clientAppId(), MailTemplates.load(app.directory(), templateProblems));
-            templateProblems.forEach(p -> problems.add(app.directory() + ": " + p));
+            List<String> appProblems = new ArrayList<>();
+            templates.put(app.clientAppId(), MailTemplates.load(app.directory(), appProblems));
+            texts.put(app.clientAppId(), PageTexts.load(app.directory(), appProblems));
+            appProblems.forEach(p -> problems.add(app.directory() + ": " + p));
         }
-        return loaded;
+        return new LoadedApps(List.copyOf(loaded), Map.copyOf(templates), Map.copyOf(texts));
     }
 
     private void logStartup(ServerConfig config) {

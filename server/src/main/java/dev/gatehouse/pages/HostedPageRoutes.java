@@ -41,10 +41,12 @@ public final class HostedPageRoutes {
     private final ResetService reset;
     private final LinkCheck links;
     private final RateLimiter limiter;
-    private final PageRenderer renderer = new PageRenderer();
+    private final PageRenderer renderer;
 
+    /** @param texts per client app id, the app's page texts ({@link PageTexts#load}); missing: the built-in ones */
     public HostedPageRoutes(Apps apps, ConfirmationService confirmation, ResetService reset, Database database,
-                            UserStore users, UserTokens tokens, RateLimiter limiter) {
+                            UserStore users, UserTokens tokens, RateLimiter limiter, Map<String, PageTexts> texts) {
+        this.renderer = new PageRenderer(texts);
         this.limiter = limiter;
         this.apps = apps;
         this.confirmation = confirmation;
@@ -75,7 +77,7 @@ public final class HostedPageRoutes {
     }
 
     private void disabled(Context ctx, AppConfig app) {
-        renderer.send(ctx, 404, "message", app.name(), "title.notAvailable", Map.of("messageKey", "message.disabled"));
+        renderer.send(ctx, 404, "message", app, "title.notAvailable", Map.of("messageKey", "message.disabled"));
     }
 
     private void showConfirm(Context ctx, AppConfig app) {
@@ -87,7 +89,7 @@ public final class HostedPageRoutes {
             problem(ctx, app, "confirm", link.state());
             return;
         }
-        renderer.send(ctx, 200, "confirm", app.name(), "title.confirm",
+        renderer.send(ctx, 200, "confirm", app, "title.confirm",
                 Map.of("form", true, "email", link.email(), "token", token, "tokenId", tokenId));
     }
 
@@ -104,7 +106,7 @@ public final class HostedPageRoutes {
             failed(ctx, app, "confirm", e, links.check(app, token, tokenId, Purpose.CONFIRM));
             return;
         }
-        renderer.send(ctx, 200, "confirm", app.name(), "title.confirmed", Map.of("done", true));
+        renderer.send(ctx, 200, "confirm", app, "title.confirmed", Map.of("done", true));
     }
 
     private void showReset(Context ctx, AppConfig app) {
@@ -157,7 +159,7 @@ public final class HostedPageRoutes {
             failed(ctx, app, "reset", e, links.check(app, token, tokenId, Purpose.RESET));
             return;
         }
-        renderer.send(ctx, 200, "reset", app.name(), "title.changed", Map.of("done", true));
+        renderer.send(ctx, 200, "reset", app, "title.changed", Map.of("done", true));
     }
 
     /**
@@ -173,7 +175,7 @@ public final class HostedPageRoutes {
                 throw e;
             }
             e.retryAfter().ifPresent(d -> ctx.header("Retry-After", Long.toString(Math.max(1, (d.toMillis() + 999) / 1000))));
-            renderer.send(ctx, 429, "message", app.name(), "title.tooMany", Map.of("messageKey", "message.tooMany"));
+            renderer.send(ctx, 429, "message", app, "title.tooMany", Map.of("messageKey", "message.tooMany"));
             return true;
         }
     }
@@ -186,7 +188,7 @@ public final class HostedPageRoutes {
         if (errorKey != null) {
             values.put("errorKey", errorKey);
         }
-        renderer.send(ctx, status, "reset", app.name(), "title.reset", values);
+        renderer.send(ctx, status, "reset", app, "title.reset", values);
     }
 
     /** A service refused: the provider went away, or the link was used or expired meanwhile. */
@@ -204,9 +206,9 @@ public final class HostedPageRoutes {
 
     private void problem(Context ctx, AppConfig app, String page, TokenStatus.State state) {
         switch (state) {
-            case USED -> renderer.send(ctx, 410, page, app.name(), "title.used", Map.of("used", true));
-            case EXPIRED -> renderer.send(ctx, 410, page, app.name(), "title.expired", Map.of("expired", true));
-            default -> renderer.send(ctx, 400, page, app.name(), "title.invalid", Map.of("invalid", true));
+            case USED -> renderer.send(ctx, 410, page, app, "title.used", Map.of("used", true));
+            case EXPIRED -> renderer.send(ctx, 410, page, app, "title.expired", Map.of("expired", true));
+            default -> renderer.send(ctx, 400, page, app, "title.invalid", Map.of("invalid", true));
         }
     }
 

@@ -2,6 +2,7 @@ package dev.gatehouse.pages;
 
 import com.samskivert.mustache.Mustache;
 import com.samskivert.mustache.Template;
+import dev.gatehouse.config.AppConfig;
 import dev.gatehouse.http.PageHeaders;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -35,27 +36,32 @@ final class PageRenderer {
     private final Template layout = compile("layout");
     private final Map<String, Template> pages = new HashMap<>();
     private final byte[] css = resource("pages.css");
-    private final PageTexts texts = new PageTexts();
+    /** Per client app id, the app's texts; apps that override none, and unknown apps, get the built-in ones. */
+    private final Map<String, PageTexts> textsByApp;
 
-    PageRenderer() {
+    PageRenderer(Map<String, PageTexts> textsByApp) {
+        this.textsByApp = Map.copyOf(textsByApp);
         for (String name : new String[] {"confirm", "reset", "message"}) {
             pages.put(name, compile(name));
         }
     }
 
     /**
-     * Writes one page in the language the browser asks for ({@link PageTexts#choose}).
+     * Writes one page in the language the browser asks for ({@link PageTexts#choose}), among those the
+     * app's texts speak.
      *
-     * @param appName shown above the heading; null for none (an unknown app)
+     * @param app whose name is shown above the heading and whose texts are used; null for none (an
+     *     unknown app: the built-in texts)
      * @param titleKey the text of the page's one {@code h1}, also its title
      * @param values the template's values; {@code messageKey} and {@code errorKey} name texts shown as
      *     {@code message} and {@code error}; {@code email}, {@code min} and {@code max} fill the texts
      */
-    void send(Context ctx, int status, String page, String appName, String titleKey, Map<String, Object> values) {
-        String language = PageTexts.choose(ctx.header("Accept-Language"));
+    void send(Context ctx, int status, String page, AppConfig app, String titleKey, Map<String, Object> values) {
+        PageTexts texts = app == null ? PageTexts.BUILT_IN : textsByApp.getOrDefault(app.clientAppId(), PageTexts.BUILT_IN);
+        String language = texts.choose(ctx.header("Accept-Language"));
         Map<String, Object> all = new HashMap<>(values);
-        all.put("appName", appName == null ? "" : appName);
-        all.put("hasApp", appName != null);
+        all.put("appName", app == null ? "" : app.name());
+        all.put("hasApp", app != null);
         all.put("lang", language);
         all.put("title", texts.html(language, titleKey, values));
         all.put("t", texts.forTemplates(language, values));

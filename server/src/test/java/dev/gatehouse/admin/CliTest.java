@@ -210,9 +210,14 @@ class CliTest {
 
         Path bad = AppExport.of(dir, "bad-app").provider("{\"runConfirmationFunction\":true,"
                 + "\"confirmationFunctionName\":\"missing\",\"runResetFunction\":true,\"resetFunctionName\":\"alsoMissing\"}").write();
-        Run refused = gatehouse(null, "app", "validate", bad.toString());
+        // And an export whose only fault is a page text that is not one (start-up would refuse it too).
+        Path texts = AppExport.of(dir, "texts-app").write();
+        Files.createDirectories(texts.resolve("page_texts"));
+        Files.writeString(texts.resolve("page_texts/en.properties"), "confirm.buton=Yes\n");
+        Run refused = gatehouse(null, "app", "validate", bad.toString(), texts.toString());
         assertThat(refused.exit()).isEqualTo(2);
-        assertThat(refused.err()).contains("missing").contains("alsoMissing");
+        assertThat(refused.err()).contains("missing").contains("alsoMissing")
+                .contains("texts-app: page_texts/en.properties: 'confirm.buton' is not a page text");
         assertThat(gatehouse(null, "app", "validate", dir.resolve("nowhere").toString()).exit()).isEqualTo(2);
         assertThat(Files.exists(dir.resolve("nowhere"))).isFalse();
     }

@@ -25,6 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 class HostedPagesTest {
     static final String APP = "pages-abcde";
     static final String OFF = "off-klmno";
+    /** An app with its own page texts (page_texts/): English overridden, Italian added. */
+    static final String BRANDED = "branded-pqrst";
     static final String APP_NAME = "Tom & Jerry's <b>\"Shop\"</b>";
 
     @TempDir
@@ -37,7 +39,12 @@ class HostedPagesTest {
         // A name with every character HTML cares about: the pages must show it, not interpret it.
         Files.writeString(app.resolve("root_config.json"), "{\"name\":\"Tom & Jerry's <b>\\\"Shop\\\"</b>\"}");
         Path off = AppExport.of(dir, OFF).provider("{\"autoConfirm\":false}").disabled().write();
-        server = TestServer.start(dir.resolve("data"), c -> c.withAppDirs(List.of(app, off)));
+        Path branded = AppExport.of(dir, BRANDED).provider("{\"autoConfirm\":false}").write();
+        Path texts = Files.createDirectories(branded.resolve("page_texts"));
+        Files.writeString(texts.resolve("en.properties"), "confirm.button=Yes, that's me\n");
+        Files.writeString(texts.resolve("it.properties"), "title.confirm=Conferma il tuo indirizzo email\n"
+                + "confirm.intro=Premi il pulsante per confermare {email}.\n", StandardCharsets.UTF_8);
+        server = TestServer.start(dir.resolve("data"), c -> c.withAppDirs(List.of(app, off, branded)));
     }
 
     @AfterAll
@@ -124,6 +131,34 @@ class HostedPagesTest {
 
     private static HttpResponse<String> inLanguage(String acceptLanguage, HttpRequest.Builder request) {
         return server.send(request.header("Accept-Language", acceptLanguage));
+    }
+
+    @Test
+    void an_app_shows_its_own_texts_and_the_languages_it_adds() {
+        TestServer.expectStatus(server.post(server.userpass(BRANDED) + "/register",
+                body("email", "marca@example.com", "password", "secret1")), 201);
+        JsonNode mail = server.latestMail(BRANDED, "marca@example.com");
+        URI link = URI.create(server.url() + "/app/" + BRANDED + "/confirm?token=" + mail.path("token").asText()
+                + "&tokenId=" + mail.path("tokenId").asText());
+
+        HttpResponse<String> english = inLanguage("en", HttpRequest.newBuilder(link).GET());
+        assertPage(english, 200, ">Yes, that&#39;s me</button>");
+        assertThat(english.body()).contains("<h1>Confirm your email address</h1>");  // not overridden: built in
+
+        HttpResponse<String> italian = inLanguage("it-IT, en;q=0.5", HttpRequest.newBuilder(link).GET());
+        assertPage(italian, 200, "<h1>Conferma il tuo indirizzo email</h1>");
+        assertThat(italian.body()).contains("<html lang=\"it\">")
+                .contains("Premi il pulsante per confermare <strong>marca@example.com</strong>.")
+                .contains(">Yes, that&#39;s me</button>");  // Italian lacks it: the app's English
+        assertThat(italian.headers().firstValue("Content-Language")).hasValue("it");
+
+        // Another app does not speak Italian, and keeps the built-in English.
+        register("altro@example.com");
+        HttpResponse<String> other = inLanguage("it-IT, en;q=0.5",
+                HttpRequest.newBuilder(URI.create(page("confirm") + "?token=" + mail("altro@example.com").path("token").asText()
+                        + "&tokenId=" + mail("altro@example.com").path("tokenId").asText())).GET());
+        assertPage(other, 200, ">Confirm my email</button>");
+        assertThat(other.headers().firstValue("Content-Language")).hasValue("en");
     }
 
     @Test
