@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
 @Command(name = "gatehouse", mixinStandardHelpOptions = true, version = "Gatehouse 0.1.0",
         description = "Self-hosted App Services Email/Password authentication server.",
         subcommands = {Main.Serve.class, Main.OutboxCommand.class, KeysCommand.class, UsersCommand.class, DbCommand.class,
-                AppCommand.class, HashCommand.class, AdminCommand.class})
+                AppCommand.class, HashCommand.class, AdminCommand.class, AotTraining.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

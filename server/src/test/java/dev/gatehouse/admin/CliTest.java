@@ -201,6 +201,14 @@ class CliTest {
     }
 
     @Test
+    void aot_training_walks_every_common_route_of_a_throw_away_server() {
+        // ./gatehouse runs it under -XX:AOTCacheOutput; a route answering otherwise than it expects stops it.
+        Run run = gatehouse(null, "aot-training", "--rounds", "2");
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("aot-training: 2 rounds done");
+    }
+
+    @Test
     void app_validate_says_ok_for_a_good_export_and_lists_every_problem_of_a_bad_one() throws Exception {
         Path good = AppExport.of(dir, "good-app").function("confirm", "exports = () => ({status: 'success'});")
                 .provider("{\"runConfirmationFunction\":true,\"confirmationFunctionName\":\"confirm\"}").write();
