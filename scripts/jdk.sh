@@ -71,13 +71,17 @@ use_aot_cache() {
   if [ ! -f "$cache" ] || [ "$jar" -nt "$cache" ] || [ "$(cat "${cache}.flags" 2>/dev/null)" != "$recorded_for" ]; then
     echo "gatehouse: recording the JVM's ahead-of-time cache, once per build (about 20 s)" >&2
     rm -f "$cache" "${cache}.flags"
-    if ! "$JAVA_HOME/bin/java" "$@" -XX:AOTCacheOutput="$cache" -jar "$jar" aot-training \
-        >"${cache}.log" 2>&1 || [ ! -f "$cache" ]; then
+    # Recorded under a name of this process's own and renamed when complete, so that two launchers
+    # starting at once never hand the JVM a half-written cache.
+    local partial="${cache}.$$"
+    if ! "$JAVA_HOME/bin/java" "$@" -XX:AOTCacheOutput="$partial" -jar "$jar" aot-training \
+        >"${cache}.log" 2>&1 || [ ! -f "$partial" ]; then
       echo "gatehouse: no ahead-of-time cache (see ${cache}.log); starting without it" >&2
-      rm -f "$cache"
+      rm -f "$partial"
       return 0
     fi
-    echo "$recorded_for" >"${cache}.flags"
+    echo "$recorded_for" >"${cache}.flags.$$" && mv -f "${cache}.flags.$$" "${cache}.flags"
+    mv -f "$partial" "$cache"
   fi
   GATEHOUSE_AOT_FLAGS=(-XX:AOTCache="$cache")
 }
