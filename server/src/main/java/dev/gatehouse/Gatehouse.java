@@ -38,7 +38,7 @@ import dev.gatehouse.maintenance.Janitor;
 import dev.gatehouse.metrics.Metrics;
 import dev.gatehouse.metrics.MetricsRoutes;
 import dev.gatehouse.pages.HostedPageRoutes;
-import dev.gatehouse.pages.PageTexts;
+import dev.gatehouse.pages.AppPages;
 import dev.gatehouse.password.BreachedPasswords;
 import dev.gatehouse.password.PasswordHasher;
 import dev.gatehouse.ratelimit.RateLimiter;
@@ -205,7 +205,7 @@ public final class Gatehouse implements AutoCloseable {
             ResetService reset = new ResetService(database, users, userTokens, sessionStore, hasher, mailer, composer,
                     quota, functions, clock, breached, mail.privacyMode());
             new ResetRoutes(apps, reset, limiter).register(http.javalin());
-            new HostedPageRoutes(apps, confirmation, reset, database, users, userTokens, limiter, exports.pageTexts())
+            new HostedPageRoutes(apps, confirmation, reset, database, users, userTokens, limiter, exports.pages())
                     .register(http.javalin());
             new SessionRoutes(apps, sessions, keys, limiter).register(http.javalin());
             new HealthRoutes(database).register(http.javalin());
@@ -254,11 +254,11 @@ public final class Gatehouse implements AutoCloseable {
         }
     }
 
-    /** The apps of the exports, and per client app id their email templates and hosted pages' texts. */
-    record LoadedApps(List<AppConfig> apps, Map<String, MailTemplates> mailTemplates, Map<String, PageTexts> pageTexts) {}
+    /** The apps of the exports, and per client app id their email templates and hosted pages' texts and style. */
+    record LoadedApps(List<AppConfig> apps, Map<String, MailTemplates> mailTemplates, Map<String, AppPages> pages) {}
 
     /**
-     * Loads the apps that have no problems, their email templates and page texts; adds every problem
+     * Loads the apps that have no problems, their email templates and pages; adds every problem
      * found. Package-private: {@code gatehouse app validate} checks exports with exactly this code.
      */
     static LoadedApps loadApps(List<Path> appDirs, JavaFunctions javaFunctions, List<String> problems) {
@@ -281,14 +281,14 @@ public final class Gatehouse implements AutoCloseable {
             }
         }
         Map<String, MailTemplates> templates = new HashMap<>();
-        Map<String, PageTexts> texts = new HashMap<>();
+        Map<String, AppPages> pages = new HashMap<>();
         for (AppConfig app : loaded) {
             List<String> appProblems = new ArrayList<>();
             templates.put(app.clientAppId(), MailTemplates.load(app.directory(), appProblems));
-            texts.put(app.clientAppId(), PageTexts.load(app.directory(), appProblems));
+            pages.put(app.clientAppId(), AppPages.load(app.directory(), appProblems));
             appProblems.forEach(p -> problems.add(app.directory() + ": " + p));
         }
-        return new LoadedApps(List.copyOf(loaded), Map.copyOf(templates), Map.copyOf(texts));
+        return new LoadedApps(List.copyOf(loaded), Map.copyOf(templates), Map.copyOf(pages));
     }
 
     private void logStartup(ServerConfig config) {

@@ -43,10 +43,10 @@ public final class HostedPageRoutes {
     private final RateLimiter limiter;
     private final PageRenderer renderer;
 
-    /** @param texts per client app id, the app's page texts ({@link PageTexts#load}); missing: the built-in ones */
+    /** @param pages per client app id, the app's texts and stylesheet ({@link AppPages#load}); missing: the built-in ones */
     public HostedPageRoutes(Apps apps, ConfirmationService confirmation, ResetService reset, Database database,
-                            UserStore users, UserTokens tokens, RateLimiter limiter, Map<String, PageTexts> texts) {
-        this.renderer = new PageRenderer(texts);
+                            UserStore users, UserTokens tokens, RateLimiter limiter, Map<String, AppPages> pages) {
+        this.renderer = new PageRenderer(pages);
         this.limiter = limiter;
         this.apps = apps;
         this.confirmation = confirmation;
@@ -56,6 +56,11 @@ public final class HostedPageRoutes {
 
     public void register(Javalin javalin) {
         javalin.get("/assets/pages.css", renderer::sendCss);
+        javalin.get("/app/{app}/style.css", ctx -> {
+            if (!renderer.sendAppCss(ctx, apps.find(ctx.pathParam("app")).orElse(null))) {
+                throw new ApiException(ErrorCode.NotFound, "no stylesheet for this app");
+            }
+        });
         javalin.get("/app/{app}/confirm", ctx -> withApp(ctx, app -> showConfirm(ctx, app)));
         javalin.post("/app/{app}/confirm", ctx -> withApp(ctx, app -> confirm(ctx, app)));
         javalin.get("/app/{app}/reset", ctx -> withApp(ctx, app -> showReset(ctx, app)));

@@ -36,11 +36,11 @@ final class PageRenderer {
     private final Template layout = compile("layout");
     private final Map<String, Template> pages = new HashMap<>();
     private final byte[] css = resource("pages.css");
-    /** Per client app id, the app's texts; apps that override none, and unknown apps, get the built-in ones. */
-    private final Map<String, PageTexts> textsByApp;
+    /** Per client app id, the app's texts and stylesheet; unknown apps get the built-in texts and no stylesheet. */
+    private final Map<String, AppPages> pagesByApp;
 
-    PageRenderer(Map<String, PageTexts> textsByApp) {
-        this.textsByApp = Map.copyOf(textsByApp);
+    PageRenderer(Map<String, AppPages> pagesByApp) {
+        this.pagesByApp = Map.copyOf(pagesByApp);
         for (String name : new String[] {"confirm", "reset", "message"}) {
             pages.put(name, compile(name));
         }
@@ -57,11 +57,13 @@ final class PageRenderer {
      *     {@code message} and {@code error}; {@code email}, {@code min} and {@code max} fill the texts
      */
     void send(Context ctx, int status, String page, AppConfig app, String titleKey, Map<String, Object> values) {
-        PageTexts texts = app == null ? PageTexts.BUILT_IN : textsByApp.getOrDefault(app.clientAppId(), PageTexts.BUILT_IN);
+        AppPages appPages = of(app);
+        PageTexts texts = appPages.texts();
         String language = texts.choose(ctx.header("Accept-Language"));
         Map<String, Object> all = new HashMap<>(values);
         all.put("appName", app == null ? "" : app.name());
         all.put("hasApp", app != null);
+        all.put("appStyle", appPages.style() != null);
         all.put("lang", language);
         all.put("title", texts.html(language, titleKey, values));
         all.put("t", texts.forTemplates(language, values));
@@ -86,13 +88,30 @@ final class PageRenderer {
         ctx.result(html.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The pages' one stylesheet (the policy allows no inline style). */
+    private AppPages of(AppConfig app) {
+        return app == null ? AppPages.BUILT_IN : pagesByApp.getOrDefault(app.clientAppId(), AppPages.BUILT_IN);
+    }
+
+    /** The pages' stylesheet (the policy allows no inline style). */
     void sendCss(Context ctx) {
+        sendCss(ctx, css);
+    }
+
+    /** The app's own stylesheet, linked after the built-in one; false when it has none. */
+    boolean sendAppCss(Context ctx, AppConfig app) {
+        byte[] style = of(app).style();
+        if (style != null) {
+            sendCss(ctx, style);
+        }
+        return style != null;
+    }
+
+    private static void sendCss(Context ctx, byte[] body) {
         ctx.status(200);
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("Cache-Control", "public, max-age=3600");
         ctx.contentType("text/css; charset=utf-8");
-        ctx.result(css);
+        ctx.result(body);
     }
 
     private Template compile(String name) {

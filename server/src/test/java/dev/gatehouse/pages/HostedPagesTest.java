@@ -27,6 +27,7 @@ class HostedPagesTest {
     static final String OFF = "off-klmno";
     /** An app with its own page texts (page_texts/): English overridden, Italian added. */
     static final String BRANDED = "branded-pqrst";
+    static final String BRANDED_STYLE = "button { background: #7b2d8e; }\n";
     static final String APP_NAME = "Tom & Jerry's <b>\"Shop\"</b>";
 
     @TempDir
@@ -44,6 +45,7 @@ class HostedPagesTest {
         Files.writeString(texts.resolve("en.properties"), "confirm.button=Yes, that's me\n");
         Files.writeString(texts.resolve("it.properties"), "title.confirm=Conferma il tuo indirizzo email\n"
                 + "confirm.intro=Premi il pulsante per confermare {email}.\n", StandardCharsets.UTF_8);
+        Files.writeString(branded.resolve("page_style.css"), BRANDED_STYLE);
         server = TestServer.start(dir.resolve("data"), c -> c.withAppDirs(List.of(app, off, branded)));
     }
 
@@ -134,7 +136,7 @@ class HostedPagesTest {
     }
 
     @Test
-    void an_app_shows_its_own_texts_and_the_languages_it_adds() {
+    void an_app_shows_its_own_texts_languages_and_stylesheet() {
         TestServer.expectStatus(server.post(server.userpass(BRANDED) + "/register",
                 body("email", "marca@example.com", "password", "secret1")), 201);
         JsonNode mail = server.latestMail(BRANDED, "marca@example.com");
@@ -152,13 +154,25 @@ class HostedPagesTest {
                 .contains(">Yes, that&#39;s me</button>");  // Italian lacks it: the app's English
         assertThat(italian.headers().firstValue("Content-Language")).hasValue("it");
 
-        // Another app does not speak Italian, and keeps the built-in English.
+        // Its stylesheet, linked after the built-in one (relative, like it), served under the app's path.
+        assertThat(english.body()).contains("<link rel=\"stylesheet\" href=\"../../assets/pages.css\">\n"
+                + "<link rel=\"stylesheet\" href=\"style.css\">");
+        HttpResponse<String> style = get(server.url() + "/app/" + BRANDED + "/style.css");
+        assertThat(style.statusCode()).isEqualTo(200);
+        assertThat(style.body()).isEqualTo(BRANDED_STYLE);
+        assertThat(style.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/css");
+        assertThat(style.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+
+        // Another app does not speak Italian, keeps the built-in English, and has no stylesheet of its own.
         register("altro@example.com");
         HttpResponse<String> other = inLanguage("it-IT, en;q=0.5",
                 HttpRequest.newBuilder(URI.create(page("confirm") + "?token=" + mail("altro@example.com").path("token").asText()
                         + "&tokenId=" + mail("altro@example.com").path("tokenId").asText())).GET());
         assertPage(other, 200, ">Confirm my email</button>");
         assertThat(other.headers().firstValue("Content-Language")).hasValue("en");
+        assertThat(other.body()).doesNotContain("href=\"style.css\"");
+        assertThat(get(page("style.css")).statusCode()).isEqualTo(404);
+        assertThat(get(server.url() + "/app/nobody-xxxxx/style.css").statusCode()).isEqualTo(404);
     }
 
     @Test

@@ -47,7 +47,7 @@ class PageFuzzReliabilityTest {
             new Target("GET", "/app/" + APP + "/confirm"), new Target("POST", "/app/" + APP + "/confirm"),
             new Target("GET", "/app/" + APP + "/reset"), new Target("POST", "/app/" + APP + "/reset"),
             new Target("GET", "/app/{segment}/confirm"), new Target("POST", "/app/{segment}/reset"),
-            new Target("GET", "/assets/pages.css"), new Target("GET", "/console"), new Target("GET", "/console/{segment}"),
+            new Target("GET", "/assets/pages.css"), new Target("GET", "/app/{segment}/style.css"), new Target("GET", "/console"), new Target("GET", "/console/{segment}"),
             new Target("GET", "/dev/mailbox/" + APP), new Target("GET", "/dev/mailbox/{segment}"));
 
     static Path dir;
