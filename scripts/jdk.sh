@@ -54,9 +54,8 @@ use_server_memory_env() {
 # loads and links, and its methods' profiles, recorded by a training run (`gatehouse aot-training`,
 # a throw-away server exercised over HTTP) once per build, next to the jar. The server's first answer
 # came in 0.64 of the time with it (docs/performance.md, "Start-up"). Sets GATEHOUSE_AOT_FLAGS for the
-# java command line;
-# empty (no cache) on an older JDK, with GATEHOUSE_AOT=off, or when the training fails, which costs
-# nothing but the speed-up. The cache must be recorded with the flags it is used with, so call this
+# java command line: empty (no cache) on an older JDK, with GATEHOUSE_AOT=off, or when the training
+# fails, which costs nothing but the speed-up. The cache must be recorded with the flags it is used with, so call this
 # after use_server_memory_env, with the same flags the server gets. Usage: use_aot_cache JAR FLAGS...
 use_aot_cache() {
   local jar="$1"; shift
