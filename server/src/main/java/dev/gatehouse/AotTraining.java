@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
  * (register, confirm through the dev mailbox, the hosted page, login, profile, refresh, logout,
  * reset, the errors, metrics), then a clean stop. The JVM then writes the classes this loaded and
  * linked, and the methods' profiles, into the cache; later starts with {@code -XX:AOTCache} skip that
- * work (start-up about halved, docs/performance.md). Hidden: not an operator's command.
+ * work (the first answer came in 0.64 of the time, docs/performance.md). Hidden: not an operator's command.
  */
 @Command(name = "aot-training", hidden = true, mixinStandardHelpOptions = true,
         description = "Exercise a throw-away server so that the JVM can record its ahead-of-time cache.")
