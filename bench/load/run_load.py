@@ -63,8 +63,8 @@ def login_warmup(a, gh, pid, spec, label, conns):
     /metrics scrape (a GET answered in text) sent Jetty's request and response code, compiled for JSON
     POSTs only, back to the interpreter (uncommon traps in HttpParser.parseNext, Response.setContentType,
     HttpGenerator.generateResponse in -Xlog:jit+compilation), so each run here scrapes it too, as Prometheus
-    would a production server. Measuring before it
-    settles would charge warm-up to every login run. Returns (seconds, the cycle's highest jit cores)."""
+    would a production server. Measuring before it settles would charge warm-up to every login run.
+    Returns (seconds, the cycle's highest jit cores)."""
     t0 = time.monotonic()
     cycle = [1, *conns]
     recent = []
@@ -329,7 +329,8 @@ def main():
                 of_ceiling = f"; {r['fraction_of_ceiling']:.2f} of the machine's ceiling"
             print(f"  login {r['connections']:>3} conn: {r['rps']:.1f}/s = {r['fraction_of_bound']:.2f} of {cpus} "
                   f"cores' bound, {r['fraction_of_bound_around']:.2f} by the hash timed around this run "
-                  f"({r['hash_ms_before']:.2f} and {r['hash_ms_after']:.2f} ms){of_ceiling}; {r['fraction_of_cores_got']:.2f} of what the {r['server_cores']:.2f} "
+                  f"({r['hash_ms_before']:.2f} and {r['hash_ms_after']:.2f} ms){of_ceiling}; "
+                  f"{r['fraction_of_cores_got']:.2f} of what the {r['server_cores']:.2f} "
                   f"cores the server got allow at 1 connection's CPU per login (wrk took {r['wrk_cores']:.2f} cores, "
                   f"the JIT {r['jit_cores']:.2f}; {r['fraction_of_bound_without_jit']:.2f} of the bound had the JIT's "
                   f"CPU gone to logins)")

@@ -1,8 +1,8 @@
 package dev.gatehouse;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.config.ServerConfig;
+import dev.gatehouse.http.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -33,7 +33,6 @@ import picocli.CommandLine.Option;
 final class AotTraining implements Callable<Integer> {
     private static final String APP = "gatehouse-local";
     private static final String PASSWORD = "training-password-1";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Option(names = "--rounds", defaultValue = "12", description = "Times each route is exercised (default ${DEFAULT-VALUE}).")
     int rounds;
@@ -62,13 +61,13 @@ final class AotTraining implements Callable<Integer> {
         String email = "training-" + i + "@example.com";
         send("GET", "/api/client/v2.0/app/" + APP + "/location", null, null, 200);
         send("POST", userpass + "/register", body("email", email, "password", PASSWORD), null, 201);
-        JsonNode mail = JSON.readTree(send("GET", "/dev/mailbox/" + APP + "?email=" + URLEncoder.encode(email,
+        JsonNode mail = Json.MAPPER.readTree(send("GET", "/dev/mailbox/" + APP + "?email=" + URLEncoder.encode(email,
                 StandardCharsets.UTF_8), null, null, 200)).path("messages").path(0);
         String token = mail.path("token").asText();
         String tokenId = mail.path("tokenId").asText();
         send("GET", "/app/" + APP + "/confirm?token=" + token + "&tokenId=" + tokenId, null, null, 200);
         send("POST", userpass + "/confirm", body("token", token, "tokenId", tokenId), null, 204);
-        JsonNode login = JSON.readTree(send("POST", userpass + "/login", body("username", email, "password", PASSWORD),
+        JsonNode login = Json.MAPPER.readTree(send("POST", userpass + "/login", body("username", email, "password", PASSWORD),
                 null, 200));
         String access = login.path("access_token").asText();
         String refresh = login.path("refresh_token").asText();
@@ -103,7 +102,7 @@ final class AotTraining implements Callable<Integer> {
     }
 
     private static String body(String... namesAndValues) {
-        var node = JSON.createObjectNode();
+        var node = Json.MAPPER.createObjectNode();
         for (int i = 0; i < namesAndValues.length; i += 2) {
             node.put(namesAndValues[i], namesAndValues[i + 1]);
         }

@@ -99,9 +99,9 @@ public final class PageTexts {
                 problems.add(name + ": not a page text file name (<language>.properties, e.g. it.properties)");
                 continue;
             }
-            Properties properties = new Properties();
+            Properties properties;
             try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                properties.load(reader);
+                properties = read(reader);
             } catch (IOException | IllegalArgumentException e) {  // unreadable, or a malformed unicode escape
                 problems.add(name + ": cannot read: " + e.getMessage());
                 continue;
@@ -121,6 +121,13 @@ public final class PageTexts {
             }
         }
         return new PageTexts(Map.copyOf(merged));
+    }
+
+    /** Texts in the properties syntax, built-in or an app's. */
+    private static Properties read(Reader reader) throws IOException {
+        Properties properties = new Properties();
+        properties.load(reader);
+        return properties;
     }
 
     private static Set<String> placeholders(String text) {
@@ -193,9 +200,9 @@ public final class PageTexts {
             if (in == null) {
                 throw new IllegalStateException("missing resource " + name);
             }
-            Properties properties = new Properties();
+            Properties properties;
             try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
-                properties.load(reader);
+                properties = read(reader);
             }
             // Escaped once here, not on every page: html() only fills the placeholders in.
             Map<String, String> texts = new LinkedHashMap<>();
